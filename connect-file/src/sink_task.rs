@@ -1,0 +1,291 @@
+//! [`FileStreamSinkTask`]: appends each record's value to a file (or standard output), one
+//! line per record.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Stdout, Write};
+
+use connect_api::async_trait;
+use connect_api::connector::Props;
+use connect_api::errors::{ConnectError, Result};
+use connect_api::sink::{OffsetAndMetadata, SinkRecord, SinkTask, TopicPartition};
+use tracing::trace;
+
+use crate::config::FileStreamSinkConfig;
+
+/// The write buffer of the output file: lines are handed to the OS in blocks of this size.
+const WRITE_BUFFER: usize = 64 * 1024;
+
+/// Appends each record's value, as Java's `toString()` prints it, plus `\n` to a file or to
+/// standard output (Apache's `FileStreamSinkTask`).
+///
+/// * `start` opens the file for appending, creating it if needed.
+/// * `put` writes one line per record: the value's `Display` (Java's `String.valueOf`: a null
+///   value prints `null`, a struct `Struct{a=1}`, a map `{k=v}`). Keys and headers are
+///   ignored.
+/// * `flush` (called before each offset commit) hands the buffered lines to the OS and then
+///   syncs the file's data to disk, so a committed offset means the lines are on disk.
+/// * `stop` flushes and closes the file; standard output is flushed, never closed.
+///
+/// Lines are written whole: each is formatted completely first and then written with a single
+/// call into the buffer, which only ever passes complete lines on. A crash (even `kill -9`)
+/// can lose the lines written since the last flush, which the runtime will deliver again
+/// because their offsets were not committed, but never leaves half a line in the file.
+#[derive(Debug, Default)]
+pub struct FileStreamSinkTask {
+    output: Option<Output>,
+    /// The line being formatted, reused across records.
+    line: String,
+}
+
+/// Where the lines go.
+#[derive(Debug)]
+enum Output {
+    File {
+        name: String,
+        writer: BufWriter<File>,
+    },
+    /// Standard output is already line-buffered by the standard library.
+    Stdout(Stdout),
+}
+
+impl Output {
+    fn name(&self) -> &str {
+        match self {
+            Output::File { name, .. } => name,
+            Output::Stdout(_) => "standard output",
+        }
+    }
+
+    /// Writes one complete line with one call, so that only whole lines reach the file.
+    fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
+        match self {
+            Output::File { writer, .. } => writer.write_all(line),
+            Output::Stdout(stdout) => stdout.lock().write_all(line),
+        }
+    }
+
+    /// Hands buffered lines to the OS, then makes a file's data durable.
+    ///
+    /// `sync_data` costs one disk sync per offset commit (every `offset.flush.interval.ms`, or on
+    /// rebalance and stop), not per record: cheap next to the guarantee that a committed offset
+    /// never refers to lines a power loss could still take away. Apache only flushes to the OS.
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::File { writer, .. } => {
+                writer.flush()?;
+                writer.get_ref().sync_data()
+            }
+            Output::Stdout(stdout) => stdout.flush(),
+        }
+    }
+}
+
+#[async_trait]
+impl SinkTask for FileStreamSinkTask {
+    async fn start(&mut self, props: Props) -> Result<()> {
+        let config = FileStreamSinkConfig::parse(&props)?;
+        let output = match config.file {
+            None => Output::Stdout(io::stdout()),
+            Some(name) => {
+                let file = OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&name)
+                    .map_err(|e| {
+                        ConnectError::other_with(
+                            format!("Couldn't find or create file '{name}' for FileStreamSinkTask"),
+                            e,
+                        )
+                    })?;
+                Output::File {
+                    name,
+                    writer: BufWriter::with_capacity(WRITE_BUFFER, file),
+                }
+            }
+        };
+        self.output = Some(output);
+        Ok(())
+    }
+
+    async fn put(&mut self, records: &[SinkRecord]) -> Result<()> {
+        let output = self.output.as_mut().ok_or_else(not_started)?;
+        for record in records {
+            self.line.clear();
+            write!(self.line, "{}", record.value).map_err(|e| {
+                ConnectError::other_with("Couldn't format a record value as text", e)
+            })?;
+            self.line.push('\n');
+            // Unlike Apache's PrintStream, which swallows write errors, a failed write fails
+            // the task: the records' offsets are then never committed, so nothing is lost.
+            output.write_line(self.line.as_bytes()).map_err(|e| {
+                ConnectError::other_with(format!("Couldn't write to {}", output.name()), e)
+            })?;
+        }
+        trace!("Wrote {} lines to {}", records.len(), output.name());
+        Ok(())
+    }
+
+    async fn flush(
+        &mut self,
+        _current_offsets: &HashMap<TopicPartition, OffsetAndMetadata>,
+    ) -> Result<()> {
+        let output = self.output.as_mut().ok_or_else(not_started)?;
+        trace!("Flushing output stream for {}", output.name());
+        output.flush().map_err(|e| flush_failed(output.name(), e))
+    }
+
+    async fn stop(&mut self) -> Result<()> {
+        // Dropping the output closes the file; `Stdout` is a handle, dropping it closes nothing.
+        if let Some(mut output) = self.output.take() {
+            output.flush().map_err(|e| flush_failed(output.name(), e))?;
+        }
+        Ok(())
+    }
+}
+
+fn not_started() -> ConnectError {
+    ConnectError::other("FileStreamSinkTask was used before it was started")
+}
+
+fn flush_failed(name: &str, e: io::Error) -> ConnectError {
+    ConnectError::other_with(format!("Couldn't flush {name}"), e)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use connect_api::data::{Schema, SchemaBuilder, Struct, Value, STRING_SCHEMA};
+
+    use super::*;
+
+    fn props(path: &Path) -> Props {
+        Props::from([("file".to_owned(), path.to_str().unwrap().to_owned())])
+    }
+
+    fn record(topic: &str, offset: i64, value: Value) -> SinkRecord {
+        let schema = Some(Schema::clone(&STRING_SCHEMA));
+        SinkRecord::new(topic, 0, None, Value::Null, schema, value, offset)
+    }
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    /// FileStreamSinkTaskTest.testPutFlush.
+    #[tokio::test]
+    async fn put_and_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut task = FileStreamSinkTask::default();
+        task.start(props(&path)).await.unwrap();
+
+        task.put(&[record("topic1", 1, "line1".into())])
+            .await
+            .unwrap();
+        task.flush(&HashMap::new()).await.unwrap();
+        assert_eq!(read(&path), "line1\n");
+
+        task.put(&[
+            record("topic1", 2, "line2".into()),
+            record("topic2", 1, "line3".into()),
+        ])
+        .await
+        .unwrap();
+        task.flush(&HashMap::new()).await.unwrap();
+        assert_eq!(read(&path), "line1\nline2\nline3\n");
+        task.stop().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn values_print_as_java_to_string() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut task = FileStreamSinkTask::default();
+        task.start(props(&path)).await.unwrap();
+        let schema = SchemaBuilder::struct_()
+            .field("a", Schema::clone(&connect_api::data::INT32_SCHEMA))
+            .build()
+            .unwrap();
+        let mut value = Struct::new(schema).unwrap();
+        value.put("a", Value::Int32(1)).unwrap();
+        task.put(&[
+            record("t", 0, Value::Null),
+            record("t", 1, Value::Struct(value)),
+            record("t", 2, Value::Map(vec![("k".into(), "v".into())])),
+            record("t", 3, Value::Int64(42)),
+        ])
+        .await
+        .unwrap();
+        task.stop().await.unwrap();
+        assert_eq!(read(&path), "null\nStruct{a=1}\n{k=v}\n42\n");
+    }
+
+    #[tokio::test]
+    async fn appends_to_an_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        std::fs::write(&path, "before\n").unwrap();
+        let mut task = FileStreamSinkTask::default();
+        task.start(props(&path)).await.unwrap();
+        task.put(&[record("t", 0, "after".into())]).await.unwrap();
+        task.stop().await.unwrap();
+        assert_eq!(read(&path), "before\nafter\n");
+    }
+
+    #[tokio::test]
+    async fn the_file_only_ever_holds_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut task = FileStreamSinkTask::default();
+        task.start(props(&path)).await.unwrap();
+        // Lines of awkward lengths, several times the buffer, and never flushed: whatever the
+        // buffer has passed on to the file so far must end at a line boundary.
+        let records: Vec<SinkRecord> = (0..5000)
+            .map(|i| record("t", i, "y".repeat(usize::try_from(i % 97).unwrap()).into()))
+            .collect();
+        task.put(&records).await.unwrap();
+        let written = read(&path);
+        assert!(!written.is_empty());
+        assert!(written.ends_with('\n'));
+        task.stop().await.unwrap();
+        assert_eq!(read(&path).lines().count(), 5000);
+    }
+
+    #[tokio::test]
+    async fn an_uncreatable_file_fails_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-dir").join("out.txt");
+        let mut task = FileStreamSinkTask::default();
+        let error = task.start(props(&path)).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "Couldn't find or create file '{}' for FileStreamSinkTask",
+                path.display()
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn blank_file_writes_to_stdout() {
+        let mut task = FileStreamSinkTask::default();
+        task.start(Props::from([("file".to_owned(), " ".to_owned())]))
+            .await
+            .unwrap();
+        assert!(matches!(task.output, Some(Output::Stdout(_))));
+        task.put(&[]).await.unwrap();
+        task.stop().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn use_before_start_is_an_error() {
+        let mut task = FileStreamSinkTask::default();
+        assert!(task.put(&[]).await.is_err());
+        assert!(task.flush(&HashMap::new()).await.is_err());
+        // Stopping a task that never started is harmless.
+        task.stop().await.unwrap();
+    }
+}
