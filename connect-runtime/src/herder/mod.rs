@@ -1,0 +1,128 @@
+//! Herders manage connectors and their tasks; the REST API talks to the one [`Herder`]
+//! interface, so standalone and (later) distributed modes share it.
+
+pub mod active_topics;
+pub mod entities;
+mod offsets;
+mod standalone;
+pub mod status_store;
+pub(crate) mod validation;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+
+pub use entities::{
+    ConfigInfo, ConfigInfos, ConnectorInfo, ConnectorOffset, ConnectorOffsets, ConnectorState,
+    ConnectorStateInfo, ConnectorTaskId, Message, PluginInfo, TaskInfo, TaskState,
+};
+pub use validation::NullableProps;
+
+use connect_api::config::ConfigKeyInfo;
+pub use standalone::StandaloneHerder;
+
+use crate::worker::TargetState;
+
+/// Why a herder request failed; each kind maps to one HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum HerderError {
+    /// Unknown connector, task or plugin (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The connector already exists (409).
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// The request is invalid, e.g. a bad configuration (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Anything else (500).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The result of herder requests.
+pub type HerderResult<T> = Result<T, HerderError>;
+
+/// What the REST layer can ask of a herder.
+#[async_trait]
+pub trait Herder: Send + Sync {
+    /// The names of all connectors.
+    async fn connectors(&self) -> Vec<String>;
+    /// One connector's configuration and tasks.
+    async fn connector_info(&self, name: &str) -> HerderResult<ConnectorInfo>;
+    /// One connector's configuration.
+    async fn connector_config(&self, name: &str) -> HerderResult<HashMap<String, String>>;
+    /// Creates or (with `allow_replace`) updates a connector; returns whether it was created.
+    async fn put_connector_config(
+        &self,
+        name: &str,
+        config: HashMap<String, String>,
+        allow_replace: bool,
+        initial_state: Option<TargetState>,
+    ) -> HerderResult<(bool, ConnectorInfo)>;
+    /// Deletes a connector.
+    async fn delete_connector(&self, name: &str) -> HerderResult<()>;
+    /// A connector's status.
+    async fn connector_status(&self, name: &str) -> HerderResult<ConnectorStateInfo>;
+    /// One task's status.
+    async fn task_status(&self, name: &str, task: usize) -> HerderResult<TaskState>;
+    /// A connector's task configurations.
+    async fn tasks(&self, name: &str) -> HerderResult<Vec<TaskInfo>>;
+    /// Pauses a connector and its tasks.
+    async fn pause_connector(&self, name: &str) -> HerderResult<()>;
+    /// Resumes a connector and its tasks.
+    async fn resume_connector(&self, name: &str) -> HerderResult<()>;
+    /// Stops a connector's tasks and the connector, keeping its configuration.
+    async fn stop_connector(&self, name: &str) -> HerderResult<()>;
+    /// Restarts a connector and, optionally, its (failed) tasks.
+    async fn restart_connector(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> HerderResult<()>;
+    /// Restarts one task.
+    async fn restart_task(&self, name: &str, task: usize) -> HerderResult<()>;
+    /// Restarts the connector and/or its tasks as `includeTasks` / `onlyFailed` ask; returns
+    /// the plan: what is restarted shows as `RESTARTING` (Apache's `RestartPlan`).
+    async fn restart_connector_and_tasks(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> HerderResult<ConnectorStateInfo>;
+    /// Validates a connector configuration (`null` values allowed) into Apache's ConfigInfos.
+    async fn validate_connector_config(&self, config: NullableProps) -> HerderResult<ConfigInfos>;
+    /// Merges `patch` into a connector's configuration (`null` removes a key) and applies it.
+    async fn patch_connector_config(
+        &self,
+        name: &str,
+        patch: NullableProps,
+    ) -> HerderResult<ConnectorInfo>;
+    /// The definition of a plugin's own configuration keys.
+    fn connector_plugin_config(&self, plugin: &str) -> HerderResult<Vec<ConfigKeyInfo>>;
+    /// A connector's offsets (source: the offset store; sink: its consumer group).
+    async fn connector_offsets(&self, name: &str) -> HerderResult<ConnectorOffsets>;
+    /// Alters a stopped connector's offsets.
+    async fn alter_connector_offsets(
+        &self,
+        name: &str,
+        offsets: Vec<ConnectorOffset>,
+    ) -> HerderResult<Message>;
+    /// Resets a stopped connector's offsets.
+    async fn reset_connector_offsets(&self, name: &str) -> HerderResult<Message>;
+    /// The topics a connector used since the last reset.
+    fn connector_active_topics(&self, name: &str) -> Vec<String>;
+    /// Forgets the topics a connector used.
+    fn reset_connector_active_topics(&self, name: &str);
+    /// `topic.tracking.enable` and `topic.tracking.allow.reset`.
+    fn topic_tracking(&self) -> (bool, bool);
+    /// Answers once the herder can serve requests (for `/health`).
+    async fn ready(&self);
+    /// The plugins of the worker (`connectors_only` keeps source and sink connectors).
+    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;
+    /// The Kafka cluster id.
+    fn kafka_cluster_id(&self) -> String;
+    /// Stops every connector and task, flushing offsets.
+    async fn stop(&self);
+}

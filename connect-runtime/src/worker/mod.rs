@@ -1,0 +1,273 @@
+//! The worker: creates converters and transformation chains, and runs each task on a thread
+//! of its own (Apache's `Worker`, `WorkerSourceTask`, `WorkerSinkTask`).
+//!
+//! Each task gets a dedicated OS thread with a single-threaded tokio runtime, as each Java
+//! task gets its own thread. A connector may therefore block in `poll` or `put` (file reads,
+//! synchronous client libraries) without slowing other tasks or the REST API. A task is
+//! stopped by cancelling it: a pending `poll` is dropped at its next await point, the final
+//! offset commit runs, then `stop()`.
+
+pub mod error_handler;
+pub mod offset_committer;
+pub mod sink_task;
+pub mod source_task;
+mod status;
+pub mod submitted_records;
+pub mod topic_creation;
+pub mod transformation_chain;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use connect_api::config::ConfigError;
+use connect_api::connector::Props;
+use connect_api::errors::{ConnectError, Result};
+use connect_api::plugin::{PluginFactory, PluginKind, PluginRegistry};
+use connect_api::storage::{Converter, HeaderConverter, CONVERTER_TYPE_CONFIG};
+use tokio::sync::{oneshot, watch};
+use tokio_util::sync::CancellationToken;
+
+pub use status::{State, TargetState, TaskId, TaskStatusListener};
+
+use crate::config::connector_config::{sink_topics, ConnectorConfig};
+use crate::config::{with_prefix, WorkerConfig};
+use crate::kafka::{admin_props, consumer_props, producer_props, to_client_config};
+use crate::storage::OffsetBackingStore;
+use error_handler::ErrorHandler;
+
+/// A task's key, value and header converters.
+pub type Converters = (
+    Box<dyn Converter>,
+    Box<dyn Converter>,
+    Box<dyn HeaderConverter>,
+);
+use transformation_chain::{lookup_reason, TransformationChain};
+
+/// What every task of a worker shares.
+pub struct Worker {
+    /// The worker configuration.
+    pub config: WorkerConfig,
+    /// The plugins available.
+    pub registry: Arc<PluginRegistry>,
+    /// Where source offsets are stored.
+    pub offset_store: Arc<dyn OffsetBackingStore>,
+    /// This worker's id (`host:port` of its REST endpoint).
+    pub worker_id: String,
+}
+
+/// A running task.
+pub struct TaskHandle {
+    cancel: CancellationToken,
+    target: watch::Sender<TargetState>,
+    done: oneshot::Receiver<()>,
+}
+
+impl TaskHandle {
+    /// Changes the task's target state (pause / resume).
+    pub fn set_target(&self, target: TargetState) {
+        let _ = self.target.send(target);
+    }
+
+    /// Stops the task and waits for it, at most `timeout`. Returns whether it finished in
+    /// time; a task that did not is abandoned (its thread ends when its current call returns).
+    pub async fn stop(self, timeout: Duration) -> bool {
+        self.cancel.cancel();
+        tokio::time::timeout(timeout, self.done).await.is_ok()
+    }
+}
+
+fn converter_error(
+    key: &str,
+    class: &str,
+    registry: &PluginRegistry,
+    err: connect_api::plugin::LookupError,
+) -> ConnectError {
+    ConnectError::Config(ConfigError::invalid(
+        key,
+        Some(class),
+        lookup_reason(registry, class, err),
+    ))
+}
+
+impl Worker {
+    /// The converters for a connector's tasks: the connector's own `key.converter` (with only
+    /// its `key.converter.*` properties) when it sets one, else the worker's (with only the
+    /// worker's properties) — never a mix, as in Apache.
+    pub fn converters(&self, connector: &Props) -> Result<Converters> {
+        let pick = |role: &str, worker_class: &str| -> (String, HashMap<String, String>) {
+            let key = format!("{role}.converter");
+            match connector.get(&key) {
+                Some(class) => (
+                    class.trim().to_owned(),
+                    with_prefix(connector, &format!("{key}.")),
+                ),
+                None => (
+                    worker_class.to_owned(),
+                    self.config.originals_with_prefix(&format!("{key}.")),
+                ),
+            }
+        };
+        let mut out: Vec<Box<dyn Converter>> = Vec::with_capacity(2);
+        for (role, worker_class, is_key) in [
+            ("key", &self.config.key_converter, true),
+            ("value", &self.config.value_converter, false),
+        ] {
+            let (class, props) = pick(role, worker_class);
+            let desc = self
+                .registry
+                .find(&class, &[PluginKind::Converter])
+                .map_err(|e| {
+                    converter_error(&format!("{role}.converter"), &class, &self.registry, e)
+                })?;
+            let PluginFactory::Converter(new) = desc.factory else {
+                return Err(ConnectError::other(format!("{class} is not a converter")));
+            };
+            let mut converter = new();
+            converter.configure(&props, is_key)?;
+            out.push(converter);
+        }
+        let (class, mut props) = pick("header", &self.config.header_converter);
+        let desc = self
+            .registry
+            .find(&class, &[PluginKind::HeaderConverter])
+            .map_err(|e| converter_error("header.converter", &class, &self.registry, e))?;
+        let PluginFactory::HeaderConverter(new) = desc.factory else {
+            return Err(ConnectError::other(format!(
+                "{class} is not a header converter"
+            )));
+        };
+        props.insert(CONVERTER_TYPE_CONFIG.to_owned(), "header".to_owned());
+        let mut header = new();
+        header.configure(&props)?;
+        let value = out.pop();
+        let key = out.pop();
+        match (key, value) {
+            (Some(k), Some(v)) => Ok((k, v, header)),
+            _ => Err(ConnectError::other("converter setup failed")),
+        }
+    }
+
+    /// Starts one task of a connector on its own thread.
+    pub fn start_task(
+        &self,
+        id: TaskId,
+        factory: &PluginFactory,
+        connector_props: &Props,
+        task_props: Props,
+        status: Arc<dyn TaskStatusListener>,
+        initial: TargetState,
+    ) -> Result<TaskHandle> {
+        let connector_config = ConnectorConfig::parse(connector_props).map_err(|errs| {
+            errs.into_iter()
+                .next()
+                .map(ConnectError::Config)
+                .unwrap_or_else(|| ConnectError::other("invalid connector configuration"))
+        })?;
+        let (key_converter, value_converter, header_converter) =
+            self.converters(connector_props)?;
+        let errors = ErrorHandler::new(id.to_string(), &connector_config);
+        let cancel = CancellationToken::new();
+        let (target_tx, target_rx) = watch::channel(initial);
+        let (panic_status, panic_id) = (status.clone(), id.clone());
+        let flush_interval = Duration::from_millis(self.config.offset_flush_interval_ms);
+        let flush_timeout = Duration::from_millis(self.config.offset_flush_timeout_ms);
+        let future: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = match factory
+        {
+            PluginFactory::Source { task, .. } => {
+                let producer =
+                    producer_props(&self.config, connector_props, &id.connector, id.task)?;
+                let admin = admin_props(
+                    &self.config,
+                    connector_props,
+                    &format!("connector-adminclient-{}-{}", id.connector, id.task),
+                )?;
+                let topic_creation = topic_creation::TopicCreation::from_config(
+                    self.config.topic_creation_enable,
+                    connector_props,
+                    admin,
+                )?;
+                let setup = source_task::SourceTaskSetup {
+                    id: id.clone(),
+                    task: task(),
+                    props: task_props,
+                    chain: TransformationChain::from_config(connector_props, &self.registry)?,
+                    key_converter,
+                    value_converter,
+                    header_converter,
+                    producer_config: to_client_config(&producer),
+                    offset_store: self.offset_store.clone(),
+                    topic_creation,
+                    errors,
+                    tolerance: connector_config.tolerance,
+                    offset_flush_interval: flush_interval,
+                    offset_flush_timeout: flush_timeout,
+                    status,
+                    cancel: cancel.clone(),
+                    target: target_rx,
+                };
+                Box::pin(source_task::run(setup))
+            }
+            PluginFactory::Sink { task, .. } => {
+                let consumer =
+                    consumer_props(&self.config, connector_props, &id.connector, id.task)?;
+                let topics = sink_topics(connector_props).map_err(ConnectError::Config)?;
+                let setup = sink_task::SinkTaskSetup {
+                    id: id.clone(),
+                    task: task(),
+                    props: task_props,
+                    topics,
+                    chain: TransformationChain::from_config(connector_props, &self.registry)?,
+                    key_converter,
+                    value_converter,
+                    header_converter,
+                    consumer_config: to_client_config(&consumer),
+                    errors,
+                    offset_flush_interval: flush_interval,
+                    status,
+                    cancel: cancel.clone(),
+                    target: target_rx,
+                };
+                Box::pin(sink_task::run(setup))
+            }
+            other => {
+                return Err(ConnectError::other(format!(
+                    "{} is not a connector",
+                    other.kind().name()
+                )))
+            }
+        };
+        let (done_tx, done_rx) = oneshot::channel();
+        let thread_name = format!("task-{id}");
+        std::thread::Builder::new()
+            .name(thread_name)
+            .spawn(move || {
+                // A panic in a plugin fails its task, never the worker.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                        Ok(rt) => rt.block_on(future),
+                        Err(e) => tracing::error!("could not start the task runtime: {e}"),
+                    }
+                }));
+                if let Err(panic) = outcome {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".to_owned());
+                    let trace = format!(
+                        "org.apache.kafka.connect.errors.ConnectException: task {panic_id} panicked: {message}"
+                    );
+                    tracing::error!("{trace}");
+                    panic_status.on_task_state(&panic_id, State::Failed, Some(trace));
+                }
+                let _ = done_tx.send(());
+            })
+            .map_err(|e| ConnectError::other_with("could not start task thread", e))?;
+        Ok(TaskHandle {
+            cancel,
+            target: target_tx,
+            done: done_rx,
+        })
+    }
+}

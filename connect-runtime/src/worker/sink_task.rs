@@ -1,0 +1,628 @@
+//! The sink task loop (Apache's `WorkerSinkTask`): consume → converters → transformations →
+//! `put`, committing only the offsets the task returned from `pre_commit`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use connect_api::connector::Props;
+use connect_api::errors::{ConnectError, Result};
+use connect_api::header::{Header, Headers};
+use connect_api::sink::{
+    ErrantRecordReporter, OffsetAndMetadata, SinkRecord, SinkTask, SinkTaskContext, TimestampType,
+    TopicPartition,
+};
+use connect_api::storage::{Converter, HeaderConverter};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::message::{BorrowedMessage, Headers as _, Message, Timestamp};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use super::error_handler::{ErrorHandler, Stage};
+use super::transformation_chain::TransformationChain;
+use super::{State, TargetState, TaskId, TaskStatusListener};
+use crate::config::connector_config::SinkTopics;
+
+/// Records fetched per `put` at most (Java's `max.poll.records` default).
+const MAX_BATCH: usize = 500;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+enum RebalanceEvent {
+    Assigned(Vec<TopicPartition>),
+    Revoked(Vec<TopicPartition>),
+}
+
+/// Records rebalances; the loop handles them after `poll` returns, where it can call the
+/// task's async `open` / `close`.
+#[derive(Default)]
+pub struct RebalanceRecorder {
+    events: Mutex<Vec<RebalanceEvent>>,
+}
+
+fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
+    tpl.elements()
+        .iter()
+        .map(|e| TopicPartition::new(e.topic(), e.partition()))
+        .collect()
+}
+
+impl ClientContext for RebalanceRecorder {}
+
+impl ConsumerContext for RebalanceRecorder {
+    fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(tpl) = rebalance {
+            lock(&self.events).push(RebalanceEvent::Revoked(partitions_of(tpl)));
+        }
+    }
+
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(tpl) = rebalance {
+            lock(&self.events).push(RebalanceEvent::Assigned(partitions_of(tpl)));
+        }
+    }
+}
+
+#[derive(Default)]
+struct ContextState {
+    rewinds: HashMap<TopicPartition, i64>,
+    timeout_ms: Option<u64>,
+    assignment: Vec<TopicPartition>,
+    to_pause: Vec<TopicPartition>,
+    to_resume: Vec<TopicPartition>,
+    paused_by_task: HashSet<TopicPartition>,
+}
+
+/// The `SinkTaskContext` the task sees.
+struct Context {
+    props: Props,
+    state: Mutex<ContextState>,
+    commit_requested: AtomicBool,
+}
+
+impl SinkTaskContext for Context {
+    fn configs(&self) -> Props {
+        self.props.clone()
+    }
+    fn offsets(&self, offsets: HashMap<TopicPartition, i64>) {
+        lock(&self.state).rewinds.extend(offsets);
+    }
+    fn timeout(&self, timeout_ms: u64) {
+        lock(&self.state).timeout_ms = Some(timeout_ms);
+    }
+    fn assignment(&self) -> Vec<TopicPartition> {
+        lock(&self.state).assignment.clone()
+    }
+    fn pause(&self, partitions: &[TopicPartition]) {
+        let mut s = lock(&self.state);
+        for p in partitions {
+            if s.assignment.contains(p) {
+                s.paused_by_task.insert(p.clone());
+                s.to_pause.push(p.clone());
+            } else {
+                tracing::error!(
+                    "SinkTasks may not pause partitions that are not currently assigned to them."
+                );
+            }
+        }
+    }
+    fn resume(&self, partitions: &[TopicPartition]) {
+        let mut s = lock(&self.state);
+        for p in partitions {
+            s.paused_by_task.remove(p);
+            s.to_resume.push(p.clone());
+        }
+    }
+    fn request_commit(&self) {
+        self.commit_requested.store(true, Ordering::Relaxed);
+    }
+    fn errant_record_reporter(&self) -> Option<Arc<dyn ErrantRecordReporter>> {
+        None
+    }
+}
+
+/// Everything a sink task loop needs, built by the worker.
+pub struct SinkTaskSetup {
+    /// The task's id.
+    pub id: TaskId,
+    /// The connector task implementation.
+    pub task: Box<dyn SinkTask>,
+    /// The task configuration.
+    pub props: Props,
+    /// What to subscribe to.
+    pub topics: SinkTopics,
+    /// The transformations.
+    pub chain: TransformationChain<SinkRecord>,
+    /// Key converter.
+    pub key_converter: Box<dyn Converter>,
+    /// Value converter.
+    pub value_converter: Box<dyn Converter>,
+    /// Header converter.
+    pub header_converter: Box<dyn HeaderConverter>,
+    /// Consumer settings.
+    pub consumer_config: rdkafka::ClientConfig,
+    /// Error policy.
+    pub errors: ErrorHandler,
+    /// `offset.flush.interval.ms`.
+    pub offset_flush_interval: Duration,
+    /// Status reports.
+    pub status: Arc<dyn TaskStatusListener>,
+    /// Cancelled to stop the task.
+    pub cancel: CancellationToken,
+    /// Pause / resume.
+    pub target: watch::Receiver<TargetState>,
+}
+
+/// Runs a sink task to completion, reporting its state.
+pub async fn run(setup: SinkTaskSetup) {
+    let id = setup.id.clone();
+    let status = setup.status.clone();
+    match SinkTaskLoop::new(setup) {
+        Ok(mut l) => {
+            let result = l.execute().await;
+            let shutdown = l.shutdown(result.is_ok()).await;
+            if let Err(e) = result.and(shutdown) {
+                tracing::error!("{id} Task threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted: {}", e.trace());
+                status.on_task_state(&id, State::Failed, Some(e.trace()));
+            }
+        }
+        Err(e) => status.on_task_state(&id, State::Failed, Some(e.trace())),
+    }
+}
+
+struct SinkTaskLoop {
+    id: TaskId,
+    task: Box<dyn SinkTask>,
+    props: Props,
+    topics: SinkTopics,
+    chain: TransformationChain<SinkRecord>,
+    key_converter: Box<dyn Converter>,
+    value_converter: Box<dyn Converter>,
+    header_converter: Box<dyn HeaderConverter>,
+    consumer: BaseConsumer<RebalanceRecorder>,
+    errors: ErrorHandler,
+    context: Arc<Context>,
+    /// Next offset per partition after the last successful `put`.
+    current: HashMap<TopicPartition, i64>,
+    /// Last committed offsets.
+    committed: HashMap<TopicPartition, i64>,
+    offset_flush_interval: Duration,
+    status: Arc<dyn TaskStatusListener>,
+    cancel: CancellationToken,
+    target: watch::Receiver<TargetState>,
+    started: bool,
+}
+
+impl SinkTaskLoop {
+    fn new(s: SinkTaskSetup) -> Result<SinkTaskLoop> {
+        let consumer: BaseConsumer<RebalanceRecorder> = s
+            .consumer_config
+            .create_with_context(RebalanceRecorder::default())
+            .map_err(|e| ConnectError::other_with("Failed to create consumer", e))?;
+        let context = Arc::new(Context {
+            props: s.props.clone(),
+            state: Mutex::new(ContextState::default()),
+            commit_requested: AtomicBool::new(false),
+        });
+        Ok(SinkTaskLoop {
+            id: s.id,
+            task: s.task,
+            props: s.props,
+            topics: s.topics,
+            chain: s.chain,
+            key_converter: s.key_converter,
+            value_converter: s.value_converter,
+            header_converter: s.header_converter,
+            consumer,
+            errors: s.errors,
+            context,
+            current: HashMap::new(),
+            committed: HashMap::new(),
+            offset_flush_interval: s.offset_flush_interval,
+            status: s.status,
+            cancel: s.cancel,
+            target: s.target,
+            started: false,
+        })
+    }
+
+    async fn execute(&mut self) -> Result<()> {
+        match &self.topics {
+            SinkTopics::List(topics) => {
+                let refs: Vec<&str> = topics.iter().map(String::as_str).collect();
+                self.consumer.subscribe(&refs)
+            }
+            // librdkafka treats a subscription starting with `^` as a regex.
+            SinkTopics::Regex(re) => {
+                let pattern = if re.starts_with('^') {
+                    re.clone()
+                } else {
+                    format!("^{re}")
+                };
+                self.consumer.subscribe(&[pattern.as_str()])
+            }
+        }
+        .map_err(|e| ConnectError::other_with("Failed to subscribe", e))?;
+        self.task.initialize(self.context.clone());
+        self.task.start(self.props.clone()).await?;
+        self.started = true;
+        tracing::info!(
+            "WorkerSinkTask{{id={}}} Sink task finished initialization and start",
+            self.id
+        );
+        self.status.on_task_state(&self.id, State::Running, None);
+        let mut next_commit = Instant::now() + self.offset_flush_interval;
+        let mut redeliver: Option<Vec<SinkRecord>> = None;
+        let mut consumed: HashMap<TopicPartition, i64> = HashMap::new();
+        let mut paused = false;
+        loop {
+            if self.cancel.is_cancelled() {
+                return Ok(());
+            }
+            let target = *self.target.borrow();
+            if (target == TargetState::Paused) != paused {
+                paused = target == TargetState::Paused;
+                self.set_paused_all(paused);
+                self.status.on_task_state(
+                    &self.id,
+                    if paused {
+                        State::Paused
+                    } else {
+                        State::Running
+                    },
+                    None,
+                );
+            }
+            self.handle_rebalances().await?;
+            self.apply_context_requests();
+            if Instant::now() >= next_commit
+                || self.context.commit_requested.swap(false, Ordering::Relaxed)
+            {
+                self.commit().await;
+                next_commit = Instant::now() + self.offset_flush_interval;
+            }
+            let timeout_ms = lock(&self.context.state).timeout_ms.take();
+            let poll_timeout = next_commit
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(timeout_ms.unwrap_or(200).min(200)));
+            let mut batch = Vec::new();
+            if redeliver.is_none() {
+                self.poll_batch(poll_timeout, &mut batch, &mut consumed)?;
+            } else {
+                // Keep the group membership alive while the task retries.
+                if let Some(Ok(_)) = self.consumer.poll(Duration::ZERO) {
+                    tracing::warn!("{} received a record from a paused partition", self.id);
+                }
+                if let Some(ms) = timeout_ms {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                }
+            }
+            if paused {
+                continue;
+            }
+            let to_put = redeliver.take().unwrap_or(batch);
+            match self.task.put(&to_put).await {
+                Ok(()) => {
+                    for (tp, o) in consumed.drain() {
+                        self.current.insert(tp, o);
+                    }
+                    if !to_put.is_empty() || !consumed.is_empty() {
+                        self.resume_redelivery();
+                    }
+                }
+                Err(e) if e.is_retriable() => {
+                    tracing::error!("{} RetriableException from SinkTask: {e}", self.id);
+                    self.set_paused_all(true);
+                    redeliver = Some(to_put);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn poll_batch(
+        &mut self,
+        timeout: Duration,
+        batch: &mut Vec<SinkRecord>,
+        consumed: &mut HashMap<TopicPartition, i64>,
+    ) -> Result<()> {
+        let mut wait = timeout;
+        while batch.len() < MAX_BATCH {
+            let msg = match self.consumer.poll(wait) {
+                None => break,
+                Some(Ok(m)) => m,
+                Some(Err(e)) => {
+                    tracing::warn!("{} consumer error: {e}", self.id);
+                    break;
+                }
+            };
+            wait = Duration::ZERO;
+            let tp = TopicPartition::new(msg.topic(), msg.partition());
+            // The consumed position advances even when the record is dropped.
+            consumed.insert(tp, msg.offset() + 1);
+            if let Some(record) = convert_and_transform(
+                &msg,
+                &*self.key_converter,
+                &*self.value_converter,
+                &*self.header_converter,
+                &mut self.chain,
+                &mut self.errors,
+            )? {
+                batch.push(record);
+            }
+        }
+        Ok(())
+    }
+
+    fn set_paused_all(&self, pause: bool) {
+        let assignment = match self.consumer.assignment() {
+            Ok(a) => a,
+            Err(_) => return,
+        };
+        let result = if pause {
+            self.consumer.pause(&assignment)
+        } else {
+            // Partitions the task paused itself stay paused.
+            let paused_by_task = lock(&self.context.state).paused_by_task.clone();
+            let mut tpl = TopicPartitionList::new();
+            for e in assignment.elements() {
+                if !paused_by_task.contains(&TopicPartition::new(e.topic(), e.partition())) {
+                    tpl.add_partition(e.topic(), e.partition());
+                }
+            }
+            self.consumer.resume(&tpl)
+        };
+        if let Err(e) = result {
+            tracing::warn!(
+                "{} could not {} partitions: {e}",
+                self.id,
+                if pause { "pause" } else { "resume" }
+            );
+        }
+    }
+
+    fn resume_redelivery(&self) {
+        if *self.target.borrow() != TargetState::Paused {
+            self.set_paused_all(false);
+        }
+    }
+
+    fn apply_context_requests(&mut self) {
+        let (rewinds, to_pause, to_resume) = {
+            let mut s = lock(&self.context.state);
+            (
+                std::mem::take(&mut s.rewinds),
+                std::mem::take(&mut s.to_pause),
+                std::mem::take(&mut s.to_resume),
+            )
+        };
+        for (tp, offset) in rewinds {
+            match self.consumer.seek(
+                &tp.topic,
+                tp.partition,
+                Offset::Offset(offset),
+                Duration::from_secs(5),
+            ) {
+                Ok(()) => {
+                    self.current.insert(tp.clone(), offset);
+                    self.committed.insert(tp, offset);
+                }
+                Err(e) => tracing::warn!("{} could not rewind {tp} to {offset}: {e}", self.id),
+            }
+        }
+        for (list, pause) in [(to_pause, true), (to_resume, false)] {
+            if list.is_empty() {
+                continue;
+            }
+            let mut tpl = TopicPartitionList::new();
+            for tp in &list {
+                tpl.add_partition(&tp.topic, tp.partition);
+            }
+            let _ = if pause {
+                self.consumer.pause(&tpl)
+            } else {
+                self.consumer.resume(&tpl)
+            };
+        }
+    }
+
+    async fn handle_rebalances(&mut self) -> Result<()> {
+        let events = std::mem::take(&mut *lock(&self.consumer.context().events));
+        for event in events {
+            match event {
+                RebalanceEvent::Assigned(parts) => {
+                    lock(&self.context.state)
+                        .assignment
+                        .extend(parts.iter().cloned());
+                    tracing::info!("{} partitions assigned: {:?}", self.id, parts);
+                    self.task.open(&parts).await?;
+                }
+                RebalanceEvent::Revoked(parts) => {
+                    tracing::info!("{} partitions revoked: {:?}", self.id, parts);
+                    self.commit().await;
+                    self.task.close(&parts).await?;
+                    let mut s = lock(&self.context.state);
+                    s.assignment.retain(|p| !parts.contains(p));
+                    for p in &parts {
+                        self.current.remove(p);
+                        self.committed.remove(p);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks the task what is safe to commit, then commits it (Apache's `commitOffsets`).
+    async fn commit(&mut self) {
+        if self.current.is_empty() {
+            return;
+        }
+        let offered: HashMap<TopicPartition, OffsetAndMetadata> = self
+            .current
+            .iter()
+            .map(|(tp, o)| (tp.clone(), OffsetAndMetadata::new(*o)))
+            .collect();
+        let accepted = match self.task.pre_commit(offered).await {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(
+                    "{} Offset commit failed, rewinding to last committed offsets: {e}",
+                    self.id
+                );
+                let committed: Vec<(TopicPartition, i64)> = self
+                    .committed
+                    .iter()
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect();
+                for (tp, o) in committed {
+                    let _ = self.consumer.seek(
+                        &tp.topic,
+                        tp.partition,
+                        Offset::Offset(o),
+                        Duration::from_secs(5),
+                    );
+                    self.current.insert(tp, o);
+                }
+                return;
+            }
+        };
+        let mut tpl = TopicPartitionList::new();
+        let mut changed = Vec::new();
+        for (tp, om) in accepted {
+            let Some(&current) = self.current.get(&tp) else {
+                tracing::warn!(
+                    "{} Ignoring invalid task provided offset {tp}/{} -- partition not assigned",
+                    self.id,
+                    om.offset
+                );
+                continue;
+            };
+            if om.offset > current {
+                tracing::warn!(
+                    "{} Ignoring invalid task provided offset {tp}/{} -- not yet consumed",
+                    self.id,
+                    om.offset
+                );
+                continue;
+            }
+            if self.committed.get(&tp) == Some(&om.offset) {
+                continue;
+            }
+            if tpl
+                .add_partition_offset(&tp.topic, tp.partition, Offset::Offset(om.offset))
+                .is_ok()
+            {
+                changed.push((tp, om.offset));
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        // Synchronous: the loop runs on the task's own thread, and a commit that returned is a
+        // commit that happened.
+        match self.consumer.commit(&tpl, CommitMode::Sync) {
+            Ok(()) => {
+                tracing::debug!("{} committed offsets {:?}", self.id, changed);
+                self.committed.extend(changed);
+            }
+            Err(e) => tracing::error!("{} Commit of offsets failed: {e}", self.id),
+        }
+    }
+
+    async fn shutdown(&mut self, clean: bool) -> Result<()> {
+        if self.started {
+            if clean {
+                self.commit().await;
+            }
+            let assignment = lock(&self.context.state).assignment.clone();
+            let close = self.task.close(&assignment).await;
+            let stop = self.task.stop().await;
+            self.chain.close();
+            close.and(stop)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn convert_and_transform(
+    msg: &BorrowedMessage<'_>,
+    key_converter: &dyn Converter,
+    value_converter: &dyn Converter,
+    header_converter: &dyn HeaderConverter,
+    chain: &mut TransformationChain<SinkRecord>,
+    errors: &mut ErrorHandler,
+) -> Result<Option<SinkRecord>> {
+    let topic = msg.topic();
+    let context = || {
+        format!(
+            ", where consumed record is {{topic='{}', partition={}, offset={}}}",
+            topic,
+            msg.partition(),
+            msg.offset()
+        )
+    };
+    let mut headers = Headers::new();
+    if let Some(kh) = msg.headers() {
+        let converted =
+            errors.execute(Stage::HeaderConverter, "header converter", context, || {
+                let mut out = Headers::new();
+                for h in kh.iter() {
+                    let sv = header_converter.to_connect_header(topic, h.key, h.value)?;
+                    out.add(Header::new(h.key, sv.schema, sv.value));
+                }
+                Ok(out)
+            })?;
+        match converted {
+            Some(h) => headers = h,
+            None => return Ok(None),
+        }
+    }
+    let Some(key) = errors.execute(Stage::KeyConverter, "key converter", context, || {
+        key_converter.to_connect_data(topic, &headers, msg.key())
+    })?
+    else {
+        return Ok(None);
+    };
+    let Some(value) = errors.execute(Stage::ValueConverter, "value converter", context, || {
+        value_converter.to_connect_data(topic, &headers, msg.payload())
+    })?
+    else {
+        return Ok(None);
+    };
+    let mut record = SinkRecord::new(
+        topic,
+        msg.partition(),
+        key.schema,
+        key.value,
+        value.schema,
+        value.value,
+        msg.offset(),
+    )
+    .with_headers(headers);
+    match msg.timestamp() {
+        Timestamp::CreateTime(t) => {
+            record = record.with_timestamp(t, TimestampType::CreateTime);
+        }
+        Timestamp::LogAppendTime(t) => {
+            record = record.with_timestamp(t, TimestampType::LogAppendTime);
+        }
+        Timestamp::NotAvailable => {}
+    }
+    if chain.is_empty() {
+        return Ok(Some(record));
+    }
+    Ok(errors
+        .execute(
+            Stage::Transformation,
+            "transformation chain",
+            context,
+            || chain.apply(record.clone()),
+        )?
+        .flatten())
+}

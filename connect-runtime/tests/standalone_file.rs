@@ -1,0 +1,542 @@
+//! End-to-end tests of `connect-standalone` with the shipped file connector configs, against
+//! a real tansu broker started on a free loopback port.
+
+#![allow(clippy::unwrap_used, unreachable_pub)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Duration;
+
+use common::*;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
+use rdkafka::ClientConfig;
+
+/// Lines with multi-byte UTF-8 and both `\n` and `\r\n` ends.
+fn test_lines(n: usize, start: usize) -> Vec<String> {
+    (start..start + n)
+        .map(|i| match i % 4 {
+            0 => format!("line {i} plain ascii"),
+            1 => format!("ligne {i} héllo wörld — ünïcödé"),
+            2 => format!("行 {i} 日本語のテキスト 😀"),
+            _ => format!("line {i} with \"quotes\" and \\ backslash"),
+        })
+        .collect()
+}
+
+fn append_lines(path: &std::path::Path, lines: &[String], start: usize) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    let mut buf = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        buf.push_str(l);
+        buf.push_str(if (start + i) % 3 == 0 { "\r\n" } else { "\n" });
+    }
+    f.write_all(buf.as_bytes()).unwrap();
+}
+
+fn read_lines(path: &std::path::Path) -> Vec<String> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => s.lines().map(str::to_owned).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quickstart_moves_lines_file_to_topic_to_file() {
+    let broker = Broker::start();
+    broker.create_topic("connect-test", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("test.txt");
+    let output = dir.path().join("test.sink.txt");
+    let lines = test_lines(10_000, 0);
+    append_lines(&input, &lines, 0);
+
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let source = connector_properties(
+        dir.path(),
+        "connect-file-source.properties",
+        &[("file", input.to_str().unwrap())],
+    );
+    let sink = connector_properties(
+        dir.path(),
+        "connect-file-sink.properties",
+        &[("file", output.to_str().unwrap())],
+    );
+    let mut connect = ConnectProcess::start(
+        &worker,
+        &[&source, &sink],
+        port,
+        &dir.path().join("connect.log"),
+    );
+
+    let done = wait_until(Duration::from_secs(120), || {
+        read_lines(&output).len() >= lines.len()
+    });
+    let got = read_lines(&output);
+    assert!(
+        done,
+        "only {} of {} lines arrived; log:\n{}",
+        got.len(),
+        lines.len(),
+        std::fs::read_to_string(&connect.log).unwrap_or_default()
+    );
+    assert_eq!(got, lines);
+
+    // The topic holds Apache's JsonConverter envelope.
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("group.id", "quickstart-check")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&["connect-test"]).unwrap();
+    let mut first = None;
+    for _ in 0..100 {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+            first = Some((m.key().map(<[u8]>::to_vec), m.payload().map(<[u8]>::to_vec)));
+            break;
+        }
+    }
+    let (key, value) = first.expect("a record in connect-test");
+    assert_eq!(key, None, "null key schema and value produce no key bytes");
+    assert_eq!(
+        String::from_utf8(value.unwrap()).unwrap(),
+        format!(
+            "{{\"schema\":{{\"type\":\"string\",\"optional\":false}},\"payload\":\"{}\"}}",
+            lines[0]
+        )
+    );
+
+    // Status over REST.
+    let status: serde_json::Value = reqwest::get(format!(
+        "{}/connectors/local-file-source/status",
+        connect.rest
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(status["connector"]["state"], "RUNNING");
+    assert_eq!(status["tasks"][0]["state"], "RUNNING");
+    assert_eq!(status["type"], "source");
+
+    // A clean shutdown flushes offsets: the stored position is the end of the input.
+    assert_eq!(connect.terminate(), Some(0));
+    let offsets = std::fs::read_to_string(dir.path().join("connect.offsets")).unwrap();
+    let size = std::fs::metadata(&input).unwrap().len();
+    let entries: Vec<(serde_json::Value, serde_json::Value)> =
+        serde_json::from_str(&offsets).unwrap();
+    let positions: BTreeMap<String, i64> = entries
+        .iter()
+        .map(|(k, v)| (k.to_string(), v["position"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        positions.get(&format!(
+            "[\"local-file-source\",{{\"filename\":\"{}\"}}]",
+            input.display()
+        )),
+        Some(&(size as i64))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
+    let broker = Broker::start();
+    broker.create_topic("connect-test", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("test.txt");
+    let output = dir.path().join("test.sink.txt");
+    let port = free_port();
+    // Commit often, so that a kill repeats little.
+    let worker = worker_properties(
+        dir.path(),
+        &broker.bootstrap,
+        port,
+        &[
+            ("offset.flush.interval.ms", "200"),
+            // A killed sink's consumer leaves the group only when its session expires.
+            ("consumer.session.timeout.ms", "6000"),
+            ("consumer.heartbeat.interval.ms", "1000"),
+        ],
+    );
+    let source = connector_properties(
+        dir.path(),
+        "connect-file-source.properties",
+        &[("file", input.to_str().unwrap())],
+    );
+    let sink = connector_properties(
+        dir.path(),
+        "connect-file-sink.properties",
+        &[("file", output.to_str().unwrap())],
+    );
+    let log = dir.path().join("connect.log");
+
+    let per_round = 100_000;
+    let rounds = 3;
+    let mut all = Vec::new();
+    for round in 0..rounds {
+        let lines = test_lines(per_round, round * per_round);
+        append_lines(&input, &lines, round * per_round);
+        all.extend(lines);
+        let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+        // Kill while records are still flowing.
+        let target = all.len() - per_round / 2;
+        wait_until(Duration::from_secs(60), || {
+            read_lines(&output).len() >= target
+        });
+        // Let a commit interval pass, then kill without warning while lines still flow.
+        std::thread::sleep(Duration::from_millis(250));
+        connect.kill9();
+        // Never half a line: every line in the sink is a whole input line.
+        let got = read_lines(&output);
+        let known: std::collections::HashSet<&String> = all.iter().collect();
+        for l in &got {
+            assert!(known.contains(l), "torn or merged line in sink: {l:?}");
+        }
+    }
+    // A last clean run delivers the rest.
+    let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+    let complete = wait_until(Duration::from_secs(120), || {
+        let got: std::collections::HashSet<String> = read_lines(&output).into_iter().collect();
+        all.iter().all(|l| got.contains(l))
+    });
+    assert!(
+        complete,
+        "lines lost after kill -9; log:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    assert_eq!(connect.terminate(), Some(0));
+    let got = read_lines(&output);
+    let duplicates = got.len() - all.len();
+    // Duplicates come only from what was not yet committed at each kill: the records of
+    // about one commit interval per kill. Without working commits every restart would repeat
+    // everything before it (100k + 200k + 300k here); allow at most half a round per kill.
+    println!(
+        "kill -9 x{rounds}: {} lines, {duplicates} duplicates",
+        all.len()
+    );
+    assert!(
+        duplicates <= rounds * per_round / 2,
+        "{duplicates} duplicates for {} lines",
+        all.len()
+    );
+    // Each source line appears in order of first delivery.
+    let mut seen = std::collections::HashSet::new();
+    let first_seen: Vec<&String> = got.iter().filter(|l| seen.insert(*l)).collect();
+    assert_eq!(first_seen.len(), all.len());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn converter_overrides_and_transform_chains_apply_on_both_sides() {
+    let broker = Broker::start();
+    broker.create_topic("connect-test", 1).await;
+    broker.create_topic("routed-connect-test", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    append_lines(
+        &input,
+        &[
+            r#"{"a":1,"b":"x"}"#.to_owned(),
+            r#"{"a":2,"b":"y"}"#.to_owned(),
+        ],
+        1,
+    );
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let mut connect = ConnectProcess::start(&worker, &[], port, &dir.path().join("connect.log"));
+    let client = reqwest::Client::new();
+    let source = serde_json::json!({
+        "name": "src",
+        "config": {
+            "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+            "file": input.to_str().unwrap(),
+            "topic": "connect-test",
+            "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "transforms": "route",
+            "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+            "transforms.route.regex": "(.*)",
+            "transforms.route.replacement": "routed-$1"
+        }
+    });
+    let r = client
+        .post(format!("{}/connectors", connect.rest))
+        .json(&source)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sink = serde_json::json!({
+        "name": "sink",
+        "config": {
+            "connector.class": "FileStreamSink",
+            "file": output.to_str().unwrap(),
+            "topics": "routed-connect-test",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter.schemas.enable": "false",
+            "transforms": "drop",
+            "transforms.drop.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
+            "transforms.drop.exclude": "b"
+        }
+    });
+    let r = client
+        .post(format!("{}/connectors", connect.rest))
+        .json(&sink)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let ok = wait_until(Duration::from_secs(60), || read_lines(&output).len() >= 2);
+    assert!(
+        ok,
+        "log:\n{}",
+        std::fs::read_to_string(&connect.log).unwrap_or_default()
+    );
+    // StringConverter wrote each line as plain text to the routed topic; the sink read it as
+    // schemaless JSON, dropped a field, and printed the map as Java prints it.
+    assert_eq!(read_lines(&output), ["{a=1}", "{a=2}"]);
+    connect.terminate();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_clear_errors() {
+    let broker = Broker::start();
+    broker.create_topic("connect-test", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // A worker file that is not a valid worker configuration: clear message, non-zero exit.
+    let bad = dir.path().join("bad.properties");
+    std::fs::write(
+        &bad,
+        "bootstrap.servers=127.0.0.1:1\nkey.converter=x\noffset.storage.file.filename=o\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_connect-standalone"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "Missing required configuration \"value.converter\" which has no default value."
+        ),
+        "{stderr}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_connect-standalone"))
+        .arg(dir.path().join("nope.properties"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_connect-standalone"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let connect = ConnectProcess::start(&worker, &[], port, &dir.path().join("connect.log"));
+    let client = reqwest::Client::new();
+
+    // Unknown connector class: 400 naming close matches.
+    let r = client
+        .post(format!("{}/connectors", connect.rest))
+        .json(&serde_json::json!({"name": "x", "config": {"connector.class": "FileStreamSorce", "topic": "t"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error_code"], 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("org.apache.kafka.connect.file.FileStreamSourceConnector"),
+        "{body}"
+    );
+
+    // Missing required key: 400 naming the key.
+    let r = client
+        .post(format!("{}/connectors", connect.rest))
+        .json(&serde_json::json!({"name": "y", "config": {"connector.class": "FileStreamSource"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Missing required configuration \"topic\" which has no default value."),
+        "{body}"
+    );
+
+    // A record the converter cannot read fails the task with a readable trace, and the
+    // worker keeps serving.
+    let producer: rdkafka::producer::BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .create()
+        .unwrap();
+    producer
+        .send(
+            rdkafka::producer::BaseRecord::<(), str>::to("connect-test")
+                .payload("this is not json"),
+        )
+        .unwrap();
+    rdkafka::producer::Producer::flush(&producer, Duration::from_secs(10)).unwrap();
+    let r = client
+        .post(format!("{}/connectors", connect.rest))
+        .json(&serde_json::json!({"name": "bad-sink", "config": {"connector.class": "FileStreamSink", "topics": "connect-test", "file": dir.path().join("o.txt").to_str().unwrap()}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let failed = wait_until(Duration::from_secs(60), || {
+        let status = std::process::Command::new("curl")
+            .arg("-s")
+            .arg(format!("{}/connectors/bad-sink/status", connect.rest))
+            .output();
+        status
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains("FAILED"))
+            .unwrap_or(false)
+    });
+    assert!(failed);
+    let status: serde_json::Value = client
+        .get(format!("{}/connectors/bad-sink/status", connect.rest))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["tasks"][0]["state"], "FAILED");
+    let trace = status["tasks"][0]["trace"].as_str().unwrap();
+    assert!(
+        trace.contains("Tolerance exceeded in error handler"),
+        "{trace}"
+    );
+    let r = client
+        .get(format!("{}/connectors", connect.rest))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clean_shutdown_then_restart_delivers_no_duplicates() {
+    let broker = Broker::start();
+    broker.create_topic("connect-test", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("test.txt");
+    let output = dir.path().join("test.sink.txt");
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let source = connector_properties(
+        dir.path(),
+        "connect-file-source.properties",
+        &[("file", input.to_str().unwrap())],
+    );
+    let sink = connector_properties(
+        dir.path(),
+        "connect-file-sink.properties",
+        &[("file", output.to_str().unwrap())],
+    );
+    let log = dir.path().join("connect.log");
+    let mut all = Vec::new();
+    for round in 0..3 {
+        let lines = test_lines(3_000, round * 3_000);
+        append_lines(&input, &lines, round * 3_000);
+        all.extend(lines);
+        let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+        let ok = wait_until(Duration::from_secs(60), || {
+            read_lines(&output).len() >= all.len()
+        });
+        assert!(
+            ok,
+            "log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        assert_eq!(connect.terminate(), Some(0));
+        assert_eq!(
+            read_lines(&output),
+            all,
+            "round {round}: duplicates or losses after a clean restart"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn source_creates_its_topic_when_topic_creation_is_configured() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    append_lines(&input, &["one".to_owned(), "two".to_owned()], 1);
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let connect = ConnectProcess::start(&worker, &[], port, &dir.path().join("connect.log"));
+    let r = reqwest::Client::new()
+        .put(format!("{}/connectors/creator/config", connect.rest))
+        .json(&serde_json::json!({
+            "connector.class": "FileStreamSource",
+            "file": input.to_str().unwrap(),
+            "topic": "created-by-connect",
+            "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "topic.creation.default.partitions": "2",
+            "topic.creation.default.replication.factor": "1"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("group.id", "creation-check")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    let mut partitions = 0;
+    let found = wait_until(Duration::from_secs(60), || {
+        match consumer.fetch_metadata(Some("created-by-connect"), Duration::from_secs(5)) {
+            Ok(md) => {
+                partitions = md.topics().first().map_or(0, |t| {
+                    if t.error().is_none() {
+                        t.partitions().len()
+                    } else {
+                        0
+                    }
+                });
+                partitions > 0
+            }
+            Err(_) => false,
+        }
+    });
+    assert!(
+        found,
+        "topic was not created; log:\n{}",
+        std::fs::read_to_string(&connect.log).unwrap_or_default()
+    );
+    assert_eq!(partitions, 2);
+    consumer.subscribe(&["created-by-connect"]).unwrap();
+    let mut values = Vec::new();
+    for _ in 0..200 {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+            values.push(String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned());
+            if values.len() == 2 {
+                break;
+            }
+        }
+    }
+    values.sort();
+    assert_eq!(values, ["one", "two"]);
+}
