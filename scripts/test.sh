@@ -10,5 +10,5 @@ export TANSU_BIN
 python3 -c 'import kafka_connect' 2>/dev/null \
   || python3 -m pip install --quiet 'kafka-connect-py==1.0.0' >&2 \
   || echo "note: kafka-connect-py not installed; its test will be skipped" >&2
-cargo test --workspace --all-targets
+cargo test --workspace --all-targets --no-fail-fast
 cargo test --workspace --doc
