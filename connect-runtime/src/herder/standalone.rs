@@ -366,12 +366,13 @@ impl StandaloneHerder {
         let deadline = tokio::time::Instant::now() + timeout;
         // All tasks share the graceful-shutdown budget, as in Apache.
         let handles: Vec<TaskHandle> = std::mem::take(&mut c.tasks).into_values().collect();
-        let stops = handles.into_iter().map(|h| {
+        // Every task starts stopping at once; then each is waited for within what is left.
+        for h in &handles {
+            h.request_stop();
+        }
+        for h in handles {
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            h.stop(remaining.max(Duration::from_millis(1)))
-        });
-        for finished in futures_join_all(stops).await {
-            if !finished {
+            if !h.stop(remaining.max(Duration::from_millis(1))).await {
                 tracing::error!("Graceful stop of task failed: it did not finish in time");
             }
         }
@@ -475,16 +476,6 @@ impl StandaloneHerder {
             kind: c.kind_name().to_owned(),
         }
     }
-}
-
-async fn futures_join_all<F: std::future::Future<Output = bool>>(
-    futures: impl IntoIterator<Item = F>,
-) -> Vec<bool> {
-    let mut set = Vec::new();
-    for f in futures {
-        set.push(f.await);
-    }
-    set
 }
 
 fn offsets_message(acknowledged: bool, verb: &str) -> Message {

@@ -69,6 +69,11 @@ impl TaskHandle {
         let _ = self.target.send(target);
     }
 
+    /// Asks the task to stop without waiting (to stop many tasks at once, then wait).
+    pub fn request_stop(&self) {
+        self.cancel.cancel();
+    }
+
     /// Stops the task and waits for it, at most `timeout`. Returns whether it finished in
     /// time; a task that did not is abandoned (its thread ends when its current call returns).
     pub async fn stop(self, timeout: Duration) -> bool {
