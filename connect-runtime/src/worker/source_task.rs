@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error_handler::{ErrorHandler, Stage};
 use super::offset_committer::OffsetCommitter;
-use super::submitted_records::{Ack, SubmittedRecords};
+use super::submitted_records::{Ack, Submission, SubmittedRecords};
 use super::topic_creation::TopicCreation;
 use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
@@ -160,7 +160,9 @@ struct SourceTaskLoop {
     /// Reused per batch: converted keys and values back to back, and what to send.
     arena: Vec<u8>,
     outgoing: Vec<Outgoing>,
-    to_submit: Vec<(SourceRecord, Arc<str>)>,
+    to_submit: Vec<Submission>,
+    /// Whether the task wants `commit_record` callbacks (read once, after `start`).
+    keep_records: bool,
     opaques: Vec<usize>,
     drained: Vec<(Box<SourceRecord>, Option<RecordMetadata>)>,
     key_buf: Vec<u8>,
@@ -218,6 +220,7 @@ impl SourceTaskLoop {
             arena: Vec::with_capacity(1 << 20),
             outgoing: Vec::new(),
             to_submit: Vec::new(),
+            keep_records: true,
             opaques: Vec::new(),
             drained: Vec::new(),
             key_buf: Vec::with_capacity(256),
@@ -236,6 +239,7 @@ impl SourceTaskLoop {
         }));
         self.task.start(self.props.clone()).await?;
         self.started = true;
+        self.keep_records = self.task.wants_record_callbacks();
         tracing::info!(
             "WorkerSourceTask{{id={}}} Source task finished initialization and start",
             self.id
@@ -347,9 +351,8 @@ impl SourceTaskLoop {
                 tc.ensure(&o.topic).await?;
             }
         }
-        let keep_records = self.task.wants_record_callbacks();
         self.submitted
-            .submit_batch(self.to_submit.drain(..), keep_records, &mut self.opaques);
+            .submit_batch(self.to_submit.drain(..), &mut self.opaques);
         for i in 0..self.outgoing.len() {
             self.produce(i).await?;
         }
@@ -467,8 +470,11 @@ impl SourceTaskLoop {
             partition: transformed.kafka_partition,
             timestamp: transformed.timestamp,
         });
-        self.to_submit
-            .push((original.unwrap_or(transformed), topic));
+        self.to_submit.push(Submission::new(
+            original.unwrap_or(transformed),
+            topic,
+            self.keep_records,
+        ));
         Ok(())
     }
 

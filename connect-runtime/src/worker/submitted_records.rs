@@ -41,6 +41,41 @@ struct Pending {
     ack: Option<Ack>,
 }
 
+/// A record about to be sent, as registered.
+#[derive(Debug)]
+pub struct Submission {
+    /// Its source partition.
+    pub partition: Arc<SourcePartition>,
+    /// Its source offset.
+    pub offset: SourceOffset,
+    /// The whole record, when the task wants `commit_record` callbacks.
+    pub record: Option<Box<SourceRecord>>,
+    /// The topic it is produced to.
+    pub topic: Arc<str>,
+}
+
+impl Submission {
+    /// A submission of `record`; without `keep_record` only its partition and offset are
+    /// kept, and the rest of the record is dropped now.
+    pub fn new(record: SourceRecord, topic: Arc<str>, keep_record: bool) -> Submission {
+        if keep_record {
+            Submission {
+                partition: record.source_partition.clone(),
+                offset: record.source_offset.clone(),
+                record: Some(Box::new(record)),
+                topic,
+            }
+        } else {
+            Submission {
+                partition: record.source_partition,
+                offset: record.source_offset,
+                record: None,
+                topic,
+            }
+        }
+    }
+}
+
 /// A record whose fate is known, as drained from the table.
 #[derive(Debug)]
 pub struct Drained {
@@ -86,31 +121,29 @@ impl SubmittedRecords {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Registers records about to be sent, with the topics they go to; appends the opaque id
-    /// of each (for its delivery report) to `opaques`. One lock for the whole batch keeps the
-    /// producer's delivery thread and the task loop from contending per record.
+    /// Registers records about to be sent; appends the opaque id of each (for its delivery
+    /// report) to `opaques`. One lock for the whole batch keeps the producer's delivery thread
+    /// and the task loop from contending per record.
     pub fn submit_batch(
         &self,
-        records: impl IntoIterator<Item = (SourceRecord, Arc<str>)>,
-        keep_records: bool,
+        records: impl IntoIterator<Item = Submission>,
         opaques: &mut Vec<usize>,
     ) {
         let mut inner = self.lock();
         let mut last_slot: Option<usize> = None;
-        for (record, topic) in records {
+        for s in records {
             // Records of one batch usually share one partition map: check the last slot first.
             let slot = match last_slot
-                .filter(|&i| Arc::ptr_eq(&inner.slots[i].partition, &record.source_partition))
+                .filter(|&i| Arc::ptr_eq(&inner.slots[i].partition, &s.partition))
             {
                 Some(i) => i,
-                None => match inner.slots.iter().position(|s| {
-                    Arc::ptr_eq(&s.partition, &record.source_partition)
-                        || *s.partition == *record.source_partition
+                None => match inner.slots.iter().position(|slot| {
+                    Arc::ptr_eq(&slot.partition, &s.partition) || *slot.partition == *s.partition
                 }) {
                     Some(i) => i,
                     None => {
                         inner.slots.push(Slot {
-                            partition: record.source_partition.clone(),
+                            partition: s.partition,
                             queue: VecDeque::new(),
                         });
                         inner.slots.len() - 1
@@ -121,16 +154,11 @@ impl SubmittedRecords {
             let seq = inner.next_seq & SEQ_MASK;
             inner.next_seq += 1;
             inner.outstanding += 1;
-            let (offset, record) = if keep_records {
-                (record.source_offset.clone(), Some(Box::new(record)))
-            } else {
-                (record.source_offset, None)
-            };
             inner.slots[slot].queue.push_back(Pending {
                 seq,
-                offset,
-                record,
-                topic,
+                offset: s.offset,
+                record: s.record,
+                topic: s.topic,
                 ack: None,
             });
             opaques.push(((slot as u64) << SEQ_BITS | seq) as usize);
@@ -140,7 +168,7 @@ impl SubmittedRecords {
     /// Registers one record about to be sent; returns the opaque id for its delivery report.
     pub fn submit(&self, record: SourceRecord, topic: Arc<str>) -> usize {
         let mut opaques = Vec::with_capacity(1);
-        self.submit_batch([(record, topic)], true, &mut opaques);
+        self.submit_batch([Submission::new(record, topic, true)], &mut opaques);
         opaques[0]
     }
 
