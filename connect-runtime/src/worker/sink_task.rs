@@ -341,9 +341,18 @@ impl SinkTaskLoop {
                 }
             };
             wait = Duration::ZERO;
-            let tp = TopicPartition::new(msg.topic(), msg.partition());
-            // The consumed position advances even when the record is dropped.
-            consumed.insert(tp, msg.offset() + 1);
+            // The consumed position advances even when the record is dropped. Most records of a
+            // batch share a partition: update in place rather than allocate a key per record.
+            let next = msg.offset() + 1;
+            match consumed
+                .iter_mut()
+                .find(|(tp, _)| tp.partition == msg.partition() && tp.topic == msg.topic())
+            {
+                Some((_, o)) => *o = next,
+                None => {
+                    consumed.insert(TopicPartition::new(msg.topic(), msg.partition()), next);
+                }
+            }
             if let Some(record) = convert_and_transform(
                 &msg,
                 &*self.key_converter,
