@@ -1,25 +1,57 @@
 #!/usr/bin/env bash
 # Apache Kafka Connect's quickstart, unchanged but for the broker address: builds the worker,
-# starts a local tansu broker (installing it if needed), runs connect-standalone with the
-# shipped configs, and shows lines flowing from test.txt through the topic connect-test into
-# test.sink.txt. Runs in a scratch directory; stops everything when done.
+# starts a local broker, runs connect-standalone with the shipped configs, and shows lines
+# flowing from test.txt through the topic connect-test into test.sink.txt. Runs in a scratch
+# directory; stops everything when done.
+#
+# The broker is Apache Kafka's own (KRaft, from Maven Central's jars, fetched once) where Java
+# and Maven are installed, else tansu (installed with cargo on first use, which takes minutes).
+# QUICKSTART_BROKER=apache|tansu chooses.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+kind="${QUICKSTART_BROKER:-}"
+if [ -z "$kind" ]; then
+  if command -v java >/dev/null && command -v mvn >/dev/null; then kind=apache; else kind=tansu; fi
+fi
+if [ "$kind" = apache ]; then
+  scripts/apache-kafka.sh fetch >/dev/null
+else
+  tansu="$(scripts/ensure-tansu.sh)"
+fi
 cargo build --release -p connect-runtime --bin connect-standalone
-tansu="$(scripts/ensure-tansu.sh)"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 rest="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$tansu" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
-  --storage-engine memory://tansu/ >"$work/tansu.log" 2>&1 &
-broker=$!
-cleanup() { kill "${worker:-}" 2>/dev/null || true; wait "${worker:-}" 2>/dev/null || true; kill "$broker" 2>/dev/null || true; }
+started=$(date +%s.%N)
+if [ "$kind" = apache ]; then
+  scripts/apache-kafka.sh broker --port "$port" --dir "$work/kafka" >"$work/broker.log" 2>&1 &
+  broker=$!
+else
+  "$tansu" broker --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
+    --storage-engine memory://tansu/ >"$work/broker.log" 2>&1 &
+  broker=$!
+fi
+cleanup() {
+  kill "${worker:-}" 2>/dev/null || true; wait "${worker:-}" 2>/dev/null || true
+  kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true
+}
 trap cleanup EXIT
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-# tansu does not create topics on first use, as Apache's broker does by default.
-"$tansu" topic create connect-test --partitions 1 --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 \
-  || echo "note: could not pre-create connect-test; continuing" >&2
+for _ in $(seq 600); do
+  if [ "$kind" = apache ]; then
+    grep -q "Kafka Server started" "$work/broker.log" 2>/dev/null && break
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  fi
+  kill -0 "$broker" 2>/dev/null || { cat "$work/broker.log" >&2; echo "the broker exited" >&2; exit 1; }
+  sleep 0.1
+done
+echo "$kind broker ready on 127.0.0.1:$port after $(python3 -c "import time; print(round(time.time() - $started, 1))") s"
+if [ "$kind" = tansu ]; then
+  # tansu does not create topics on first use, as Apache's broker does by default.
+  "$tansu" topic create connect-test --partitions 1 --broker "tcp://127.0.0.1:$port" >/dev/null 2>&1 \
+    || echo "note: could not pre-create connect-test; continuing" >&2
+fi
 sed -e "s|^bootstrap.servers=.*|bootstrap.servers=127.0.0.1:$port|" \
     -e "s|^offset.storage.file.filename=.*|offset.storage.file.filename=$work/connect.offsets|" \
     config/connect-standalone.properties > "$work/connect-standalone.properties"

@@ -1,110 +1,18 @@
-//! A tansu broker on a free loopback port, and `connect-standalone` processes.
+//! The broker (from `connect-testbed`) and `connect-standalone` processes.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
-use rdkafka::ClientConfig;
+use anyhow::{Context, Result};
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
+pub use connect_testbed::{free_port, wait_for_port, Broker};
 
-/// Finds the tansu binary: `TANSU_BIN`, `PATH`, then `~/.cargo/bin`.
-pub fn tansu_binary() -> Result<PathBuf> {
-    if let Ok(p) = std::env::var("TANSU_BIN") {
-        return Ok(PathBuf::from(p));
-    }
-    if let Some(paths) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&paths) {
-            let candidate = dir.join("tansu");
-            if candidate.is_file() {
-                return Ok(candidate);
-            }
-        }
-    }
-    let p = PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo/bin/tansu");
-    if p.is_file() {
-        Ok(p)
-    } else {
-        bail!("tansu not found: run scripts/ensure-tansu.sh or set TANSU_BIN")
-    }
-}
-
-/// A tansu broker with memory storage, stopped on drop.
-pub struct Broker {
-    child: Child,
-    /// `127.0.0.1:<port>`.
-    pub bootstrap: String,
-}
-
-impl Broker {
-    /// Starts the broker and waits for its port.
-    pub fn start() -> Result<Broker> {
-        let port = free_port()?;
-        let url = format!("tcp://127.0.0.1:{port}");
-        let child = Command::new(tansu_binary()?)
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-                "--storage-engine",
-                "memory://tansu/",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("starting tansu")?;
-        let broker = Broker {
-            child,
-            bootstrap: format!("127.0.0.1:{port}"),
-        };
-        wait_for_port(port, Duration::from_secs(30))?;
-        Ok(broker)
-    }
-
-    /// Creates a topic with one partition.
-    pub fn create_topic(&self, name: &str) -> Result<()> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        rt.block_on(async {
-            let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-                .set("bootstrap.servers", &self.bootstrap)
-                .create()?;
-            let topic = NewTopic::new(name, 1, TopicReplication::Fixed(1));
-            for r in admin.create_topics([&topic], &AdminOptions::new()).await? {
-                r.map_err(|(t, e)| anyhow::anyhow!("creating {t}: {e}"))?;
-            }
-            Ok(())
-        })
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Waits until something listens on 127.0.0.1:`port`.
-pub fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
-    let deadline = Instant::now() + timeout;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            bail!("nothing listens on port {port}");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    Ok(())
+/// Creates a one-partition topic for a benchmark, from outside any async runtime.
+pub fn create_topic(broker: &Broker, name: &str) -> Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(broker.create_topic(name, 1))
 }
 
 /// Resident set size and its peak, in KiB, from `/proc/<pid>/status`.

@@ -39,8 +39,8 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
     ] {
         let ours_topic = format!("p1-ours-{label}");
         let base_topic = format!("p1-base-{label}");
-        broker.create_topic(&ours_topic)?;
-        broker.create_topic(&base_topic)?;
+        harness::create_topic(&broker, &ours_topic)?;
+        harness::create_topic(&broker, &base_topic)?;
         let base = baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic)?;
         let ours = worker_file_to_kafka(
             bin,
@@ -114,8 +114,8 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
             write_input(&input, n, s)?;
             let ours_topic = format!("scale-ours-{n}-{s}");
             let base_topic = format!("scale-base-{n}-{s}");
-            broker.create_topic(&ours_topic)?;
-            broker.create_topic(&base_topic)?;
+            harness::create_topic(&broker, &ours_topic)?;
+            harness::create_topic(&broker, &base_topic)?;
             let base = baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic)?;
             let ours = worker_file_to_kafka(
                 bin,

@@ -24,7 +24,7 @@ async fn kafka_connect_py_performs_every_operation() {
         return;
     }
     let broker = Broker::start();
-    broker.create_topic("py-topic", 1).await;
+    broker.topic_for_producing("py-topic").await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "alpha\nbeta\n").unwrap();

@@ -1,4 +1,4 @@
-//! Every REST endpoint over real HTTP against a running `connect-standalone` and a tansu
+//! Every REST endpoint over real HTTP against a running `connect-standalone` and a real
 //! broker, asserting status codes and full JSON bodies against Apache's (see
 //! `shared/reference/rest-api.md` and docs/rest-api.md for the deliberate differences).
 
@@ -8,94 +8,9 @@ mod common;
 
 use std::time::Duration;
 
+use common::rest::*;
 use common::*;
 use serde_json::{json, Value};
-
-struct Api {
-    base: String,
-    client: reqwest::Client,
-}
-
-struct Answer {
-    status: u16,
-    body: Value,
-    location: Option<String>,
-    content_type: Option<String>,
-}
-
-impl Api {
-    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
-        let url = format!("{}{path}", self.base);
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.client.request(method, url);
-        if let Some(b) = body {
-            req = req
-                .header("Content-Type", "application/json")
-                .body(serde_json::to_vec(&b).unwrap());
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let location = resp
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let bytes = resp.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Answer {
-            status,
-            body,
-            location,
-            content_type,
-        }
-    }
-
-    async fn raw(&self, method: &str, path: &str, content_type: &str, body: &str) -> Answer {
-        let url = format!("{}{path}", self.base);
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let resp = self
-            .client
-            .request(method, url)
-            .header("Content-Type", content_type)
-            .body(body.to_owned())
-            .send()
-            .await
-            .unwrap();
-        let status = resp.status().as_u16();
-        let body = resp.json::<Value>().await.unwrap_or(Value::Null);
-        Answer {
-            status,
-            body,
-            location: None,
-            content_type: None,
-        }
-    }
-
-    async fn wait_for(&self, path: &str, f: impl Fn(&Value) -> bool) -> Value {
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let a = self.call("GET", path, None).await;
-            if a.status == 200 && f(&a.body) {
-                return a.body;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "timed out waiting on {path}: {} {}",
-                a.status,
-                a.body
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-}
 
 fn error(code: u16, message: &str) -> Value {
     json!({"error_code": code, "message": message})
@@ -104,7 +19,7 @@ fn error(code: u16, message: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_endpoint_answers_like_apache() {
     let broker = Broker::start();
-    broker.create_topic("rest-topic", 1).await;
+    broker.topic_for_producing("rest-topic").await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "one\ntwo\nthree\n").unwrap();
@@ -280,7 +195,7 @@ async fn every_endpoint_answers_like_apache() {
         .await;
     assert_eq!(
         status,
-        json!({"name": "rest-src", "connector": {"state": "RUNNING", "worker_id": worker_id}, "tasks": [{"id": 0, "state": "RUNNING", "worker_id": worker_id}], "type": "source"})
+        json!({"name": "rest-src", "connector": {"state": "RUNNING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}, "tasks": [{"id": 0, "state": "RUNNING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}], "type": "source"})
     );
     let a = api.call("GET", "/connectors/rest-src/tasks", None).await;
     let mut task_config = src_stored.clone();
@@ -306,7 +221,7 @@ async fn every_endpoint_answers_like_apache() {
         (a.status, a.body),
         (
             200,
-            json!({"id": 0, "state": "RUNNING", "worker_id": worker_id})
+            json!({"id": 0, "state": "RUNNING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")})
         )
     );
     let a = api
@@ -480,7 +395,7 @@ async fn every_endpoint_answers_like_apache() {
         (a.status, a.body),
         (
             202,
-            json!({"name": "rest-src", "connector": {"state": "RESTARTING", "worker_id": worker_id}, "tasks": [{"id": 0, "state": "RESTARTING", "worker_id": worker_id}], "type": "source"})
+            json!({"name": "rest-src", "connector": {"state": "RESTARTING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}, "tasks": [{"id": 0, "state": "RESTARTING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}], "type": "source"})
         )
     );
     api.wait_for("/connectors/rest-src/status", |b| {
@@ -498,7 +413,7 @@ async fn every_endpoint_answers_like_apache() {
         (a.status, a.body),
         (
             202,
-            json!({"name": "rest-src", "connector": {"state": "RUNNING", "worker_id": worker_id}, "tasks": [{"id": 0, "state": "RUNNING", "worker_id": worker_id}], "type": "source"})
+            json!({"name": "rest-src", "connector": {"state": "RUNNING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}, "tasks": [{"id": 0, "state": "RUNNING", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}], "type": "source"})
         )
     );
     let a = api
@@ -577,7 +492,7 @@ async fn every_endpoint_answers_like_apache() {
     let a = api.call("GET", "/connectors/rest-src/status", None).await;
     assert_eq!(
         a.body,
-        json!({"name": "rest-src", "connector": {"state": "STOPPED", "worker_id": worker_id}, "tasks": [], "type": "source"})
+        json!({"name": "rest-src", "connector": {"state": "STOPPED", "worker_id": worker_id, "version": env!("CARGO_PKG_VERSION")}, "tasks": [], "type": "source"})
     );
     let a = api.call("GET", "/connectors/rest-src", None).await;
     assert_eq!(a.body["tasks"], json!([]));
@@ -727,16 +642,49 @@ async fn every_endpoint_answers_like_apache() {
     ] {
         assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
     }
+    // Each plugin's installed version, for the KIP-891 `*.plugin.version` keys.
+    let version_of = |class: &str, kind: &str| {
+        a.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["class"] == class && p["type"] == kind)
+            .map(|p| p["version"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let sink_version = version_of(
+        "org.apache.kafka.connect.file.FileStreamSinkConnector",
+        "sink",
+    );
+    let json_version = version_of("org.apache.kafka.connect.json.JsonConverter", "converter");
+    let header_version = version_of(
+        "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+        "header_converter",
+    );
+    let cast_version = version_of(
+        "org.apache.kafka.connect.transforms.Cast$Value",
+        "transformation",
+    );
     let a = api
         .call("GET", "/connector-plugins/FileStreamSink/config", None)
         .await;
     assert_eq!(a.status, 200);
-    assert!(a
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|k| k["name"] == "file"));
+    // The connector's own keys first, then the framework's, as Apache 4.3.1: the connector's
+    // version as `connector.plugin.version`'s default, no converter defaults.
+    let keys = a.body.as_array().unwrap();
+    assert_eq!(keys[0]["name"], "file");
+    let key = |n: &str| keys.iter().find(|k| k["name"] == n).cloned().unwrap();
+    assert_eq!(
+        key("connector.plugin.version"),
+        json!({"name": "connector.plugin.version", "type": "STRING", "required": false, "default_value": sink_version, "importance": "MEDIUM", "documentation": "Version of the connector.", "group": "Common", "order_in_group": 3, "width": "MEDIUM", "display_name": "Connector version", "dependents": []})
+    );
+    assert_eq!(
+        key("header.converter.plugin.version"),
+        json!({"name": "header.converter.plugin.version", "type": "STRING", "required": false, "default_value": null, "importance": "LOW", "documentation": "Version of the header converter.", "group": "Common", "order_in_group": 11, "width": "SHORT", "display_name": "Header converter version", "dependents": []})
+    );
+    assert_eq!(key("key.converter")["default_value"], Value::Null);
+    assert_eq!(key("topics")["order_in_group"], 4);
+    assert_eq!(key("config.action.reload")["order_in_group"], 14);
     let a = api
         .call("GET", "/connector-plugins/Cast$Value/config", None)
         .await;
@@ -786,7 +734,7 @@ async fn every_endpoint_answers_like_apache() {
     let configs = infos["configs"].as_array().unwrap();
     assert_eq!(
         configs[0],
-        json!({"definition": {"name": "name", "type": "STRING", "required": true, "default_value": null, "importance": "HIGH", "documentation": "Globally unique name to use for this connector.", "group": "Common", "width": "MEDIUM", "display_name": "Connector name", "dependents": [], "order": 1},
+        json!({"definition": {"name": "name", "type": "STRING", "required": true, "default_value": null, "importance": "HIGH", "documentation": "Globally unique name to use for this connector.", "group": "Common", "order_in_group": 1, "width": "MEDIUM", "display_name": "Connector name", "dependents": []},
                "value": {"name": "name", "value": null, "recommended_values": [], "errors": ["Missing required configuration \"name\" which has no default value."], "visible": true}})
     );
     let by_name = |n: &str| {
@@ -818,6 +766,155 @@ async fn every_endpoint_answers_like_apache() {
         "[hidden]"
     );
     assert_eq!(by_name("producer.override.x"), Value::Null);
+    // KIP-891 (Apache 4.x): each plugin's version, defaulting to the installed one.
+    assert_eq!(
+        by_name("connector.plugin.version"),
+        json!({"definition": {"name": "connector.plugin.version", "type": "STRING", "required": false, "default_value": sink_version, "importance": "MEDIUM", "documentation": "Version of the connector.", "group": "Common", "order_in_group": 3, "width": "MEDIUM", "display_name": "Connector version", "dependents": []},
+               "value": {"name": "connector.plugin.version", "value": sink_version, "recommended_values": [sink_version], "errors": [], "visible": true}})
+    );
+    // Converters default to the worker's; a converter the connector names shows by its class.
+    let converters = json!([
+        "org.apache.kafka.connect.converters.BooleanConverter",
+        "org.apache.kafka.connect.converters.ByteArrayConverter",
+        "org.apache.kafka.connect.converters.DoubleConverter",
+        "org.apache.kafka.connect.converters.FloatConverter",
+        "org.apache.kafka.connect.converters.IntegerConverter",
+        "org.apache.kafka.connect.converters.LongConverter",
+        "org.apache.kafka.connect.converters.ShortConverter",
+        "org.apache.kafka.connect.json.JsonConverter",
+        "org.apache.kafka.connect.storage.StringConverter"
+    ]);
+    assert_eq!(
+        by_name("key.converter"),
+        json!({"definition": {"name": "key.converter", "type": "CLASS", "required": false, "default_value": "org.apache.kafka.connect.json.JsonConverter", "importance": "LOW", "documentation": "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. This controls the format of the keys in messages written to or read from Kafka, and since this is independent of connectors it allows any connector to work with any serialization format. Examples of common formats include JSON and Avro.", "group": "Common", "order_in_group": 6, "width": "SHORT", "display_name": "Key converter class", "dependents": []},
+               "value": {"name": "key.converter", "value": "org.apache.kafka.connect.json.JsonConverter", "recommended_values": converters, "errors": [], "visible": true}})
+    );
+    assert_eq!(
+        by_name("key.converter.plugin.version"),
+        json!({"definition": {"name": "key.converter.plugin.version", "type": "STRING", "required": false, "default_value": json_version, "importance": "LOW", "documentation": "Version of the key converter.", "group": "Common", "order_in_group": 7, "width": "SHORT", "display_name": "Key converter version", "dependents": []},
+               "value": {"name": "key.converter.plugin.version", "value": json_version, "recommended_values": [json_version], "errors": [], "visible": true}})
+    );
+    assert_eq!(
+        by_name("value.converter")["value"]["value"],
+        "org.apache.kafka.connect.json.JsonConverter"
+    );
+    let header = by_name("header.converter");
+    assert_eq!(
+        header["definition"]["documentation"],
+        "HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. This controls the format of the header values in messages written to or read from Kafka, and since this is independent of connectors it allows any connector to work with any serialization format. Examples of common formats include JSON and Avro. By default, the SimpleHeaderConverter is used to serialize header values to strings and deserialize them by inferring the schemas."
+    );
+    assert_eq!(
+        header["definition"]["default_value"],
+        "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+    );
+    assert_eq!(
+        header["value"]["recommended_values"]
+            .as_array()
+            .unwrap()
+            .len(),
+        converters.as_array().unwrap().len() + 1
+    );
+    assert_eq!(
+        by_name("header.converter.plugin.version")["value"]["value"],
+        header_version
+    );
+    assert_eq!(
+        by_name("transforms.cast.plugin.version"),
+        json!({"definition": {"name": "transforms.cast.plugin.version", "type": "STRING", "required": false, "default_value": cast_version, "importance": "HIGH", "documentation": "Version of the 'cast' transformation.", "group": "Transforms: cast", "order_in_group": 1, "width": "LONG", "display_name": "Transformation version for cast", "dependents": []},
+               "value": {"name": "transforms.cast.plugin.version", "value": cast_version, "recommended_values": [cast_version], "errors": [], "visible": true}})
+    );
+    assert_eq!(
+        by_name("transforms.cast.spec")["definition"]["order_in_group"],
+        2
+    );
+    assert_eq!(
+        by_name("errors.log.include.messages")["definition"]["documentation"]
+            .as_str()
+            .unwrap()
+            .split_once(". ")
+            .unwrap()
+            .0,
+        "Whether to include in the log the Connect record that resulted in a failure"
+    );
+    // Apache merges the connector's keys, then the client overrides, then the converters'.
+    let position = |n: &str| {
+        configs
+            .iter()
+            .position(|c| c["value"]["name"] == n)
+            .unwrap()
+    };
+    assert!(
+        position("consumer.override.ssl.key.password") < position("value.converter.schemas.enable")
+    );
+    // A version that is not installed is an error on the key and on the class it names.
+    let a = api
+        .call(
+            "PUT",
+            "/connector-plugins/FileStreamSink/config/validate",
+            Some(json!({"connector.class": "FileStreamSink", "name": "v", "topics": "t", "value.converter": "JsonConverter", "value.converter.plugin.version": "[99.0,)", "transforms": "c", "transforms.c.type": "org.apache.kafka.connect.transforms.Cast$Value", "transforms.c.spec": "int32", "transforms.c.plugin.version": "(,0.0.0]"})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["error_count"], 4);
+    let configs = a.body["configs"].as_array().unwrap();
+    let errors = |n: &str| {
+        configs
+            .iter()
+            .find(|c| c["value"]["name"] == n)
+            .map(|c| c["value"]["errors"].clone())
+            .unwrap()
+    };
+    let json_missing = format!("Plugin org.apache.kafka.connect.json.JsonConverter not found that matches the version range [99.0,), available versions: [{json_version}, {json_version}]");
+    assert_eq!(errors("value.converter"), json!([json_missing]));
+    assert_eq!(
+        errors("value.converter.plugin.version"),
+        json!([json_missing])
+    );
+    let cast_missing = format!("Plugin org.apache.kafka.connect.transforms.Cast$Value not found that matches the version range (,0.0.0], available versions: [{cast_version}]");
+    assert_eq!(errors("transforms.c.type"), json!([cast_missing]));
+    assert_eq!(errors("transforms.c.plugin.version"), json!([cast_missing]));
+    // Neither plugin's own keys are validated then.
+    assert!(!configs
+        .iter()
+        .any(|c| c["value"]["name"] == "transforms.c.spec"
+            || c["value"]["name"] == "value.converter.schemas.enable"));
+    // A connector version that is not installed: only the common keys are validated.
+    let a = api
+        .call(
+            "PUT",
+            "/connector-plugins/FileStreamSink/config/validate",
+            Some(json!({"connector.class": "FileStreamSink", "connector.plugin.version": "99.0", "topics": "t"})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let connector_missing = format!("Plugin org.apache.kafka.connect.file.FileStreamSinkConnector not found that matches the version range [99.0,99.0], available versions: [{sink_version}]");
+    assert_eq!(a.body["error_count"], 3);
+    assert_eq!(
+        a.body["groups"],
+        json!(["Common", "Transforms", "Predicates", "Error Handling"])
+    );
+    let configs = a.body["configs"].as_array().unwrap();
+    assert_eq!(
+        configs[1]["value"],
+        json!({"name": "connector.class", "value": "FileStreamSink", "recommended_values": [], "errors": [connector_missing], "visible": true})
+    );
+    assert_eq!(
+        configs[2]["value"],
+        json!({"name": "connector.plugin.version", "value": "99.0", "recommended_values": [sink_version], "errors": [connector_missing], "visible": true})
+    );
+    assert!(!configs.iter().any(|c| c["value"]["name"] == "topics"));
+    // A malformed version range is the client's mistake.
+    let a = api
+        .call(
+            "PUT",
+            "/connector-plugins/FileStreamSink/config/validate",
+            Some(json!({"connector.class": "FileStreamSink", "connector.plugin.version": "[1.0"})),
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.body),
+        (400, error(400, "Unbounded range: [1.0"))
+    );
     let a = api
         .call(
             "PUT",

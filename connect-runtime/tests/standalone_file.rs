@@ -1,5 +1,6 @@
 //! End-to-end tests of `connect-standalone` with the shipped file connector configs, against
-//! a real tansu broker started on a free loopback port.
+//! a real broker (tansu, or Apache Kafka's with `CONNECT_TEST_BROKER=apache`) started on a free
+//! loopback port.
 
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
@@ -50,7 +51,7 @@ fn read_lines(path: &std::path::Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn quickstart_moves_lines_file_to_topic_to_file() {
     let broker = Broker::start();
-    broker.create_topic("connect-test", 1).await;
+    broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("test.txt");
     let output = dir.path().join("test.sink.txt");
@@ -150,7 +151,7 @@ async fn quickstart_moves_lines_file_to_topic_to_file() {
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
     let broker = Broker::start();
-    broker.create_topic("connect-test", 1).await;
+    broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("test.txt");
     let output = dir.path().join("test.sink.txt");
@@ -237,8 +238,8 @@ async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
 #[tokio::test(flavor = "multi_thread")]
 async fn converter_overrides_and_transform_chains_apply_on_both_sides() {
     let broker = Broker::start();
-    broker.create_topic("connect-test", 1).await;
-    broker.create_topic("routed-connect-test", 1).await;
+    broker.topic_for_producing("connect-test").await;
+    broker.topic_for_producing("routed-connect-test").await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
@@ -309,7 +310,7 @@ async fn converter_overrides_and_transform_chains_apply_on_both_sides() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_gets_clear_errors() {
     let broker = Broker::start();
-    broker.create_topic("connect-test", 1).await;
+    broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
 
     // A worker file that is not a valid worker configuration: clear message, non-zero exit.
@@ -436,7 +437,7 @@ async fn bad_input_gets_clear_errors() {
 #[tokio::test(flavor = "multi_thread")]
 async fn clean_shutdown_then_restart_delivers_no_duplicates() {
     let broker = Broker::start();
-    broker.create_topic("connect-test", 1).await;
+    broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("test.txt");
     let output = dir.path().join("test.sink.txt");

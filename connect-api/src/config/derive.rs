@@ -709,7 +709,7 @@ mod tests {
         assert_eq!(def.groups(), ["Retry"]);
         assert_eq!(
             serde_json::to_string(&key("batch.size").to_info()).unwrap(),
-            r#"{"name":"batch.size","type":"INT","required":false,"default_value":"16","importance":"MEDIUM","documentation":"Records per batch.","group":null,"width":"NONE","display_name":"batch.size","dependents":[],"order":-1}"#
+            r#"{"name":"batch.size","type":"INT","required":false,"default_value":"16","importance":"MEDIUM","documentation":"Records per batch.","group":null,"order_in_group":-1,"width":"NONE","display_name":"batch.size","dependents":[]}"#
         );
     }
 

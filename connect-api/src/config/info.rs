@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 /// A key's definition as `GET /connector-plugins/{plugin}/config` and the `definition` of a
 /// validation result show it. Build one with [`ConfigKey::to_info`](super::ConfigKey::to_info).
 ///
-/// Fields serialize in Jackson's order: `name, type, required, default_value, importance,
-/// documentation, group, width, display_name, dependents, order`; absent values as `null`.
+/// Fields serialize in the order Apache Kafka 4.x emits them: `name, type, required,
+/// default_value, importance, documentation, group, order_in_group, width, display_name,
+/// dependents`; absent values as `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigKeyInfo {
@@ -27,16 +28,14 @@ pub struct ConfigKeyInfo {
     pub documentation: Option<String>,
     /// The group.
     pub group: Option<String>,
+    /// The order within the group, `-1` when unset.
+    pub order_in_group: i32,
     /// `NONE`, `SHORT`, `MEDIUM` or `LONG`.
     pub width: String,
     /// The name shown in UIs.
     pub display_name: Option<String>,
     /// Keys that depend on this one.
     pub dependents: Vec<String>,
-    /// The order within the group, `-1` when unset. Named `order` in JSON and emitted last,
-    /// because Jackson treats it as a getter-only property.
-    #[serde(rename = "order")]
-    pub order_in_group: i32,
 }
 
 /// A key's validation result as `PUT /connector-plugins/{plugin}/config/validate` shows it (the
@@ -90,7 +89,7 @@ mod tests {
             .display_name("Tasks max");
         assert_eq!(
             serde_json::to_string(&key.to_info()).unwrap(),
-            r#"{"name":"tasks.max","type":"INT","required":false,"default_value":"1","importance":"HIGH","documentation":"Maximum number of tasks to use for this connector.","group":"Common","width":"SHORT","display_name":"Tasks max","dependents":[],"order":3}"#
+            r#"{"name":"tasks.max","type":"INT","required":false,"default_value":"1","importance":"HIGH","documentation":"Maximum number of tasks to use for this connector.","group":"Common","order_in_group":3,"width":"SHORT","display_name":"Tasks max","dependents":[]}"#
         );
     }
 
@@ -100,7 +99,7 @@ mod tests {
         let json = serde_json::to_string(&key.to_info()).unwrap();
         assert_eq!(
             json,
-            r#"{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":null,"group":null,"width":"NONE","display_name":"name","dependents":[],"order":-1}"#
+            r#"{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":null,"group":null,"order_in_group":-1,"width":"NONE","display_name":"name","dependents":[]}"#
         );
         let back: ConfigKeyInfo = serde_json::from_str(&json).unwrap();
         assert_eq!(back, key.to_info());

@@ -41,6 +41,10 @@ pub struct ConnectorState {
     /// The failure trace, only when failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
+    /// The version of the plugin running it (Apache Kafka 4.x reports it; absent when the
+    /// plugin is unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// One task in a status response.
@@ -55,6 +59,10 @@ pub struct TaskState {
     /// The failure trace, only when failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
+    /// The version of the plugin running it (Apache Kafka 4.x reports it; absent when the
+    /// plugin is unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// `GET /connectors/{c}/status`.

@@ -459,6 +459,7 @@ impl StandaloneHerder {
                     state: s.state.name().to_owned(),
                     worker_id: worker_id.clone(),
                     trace: s.trace,
+                    version: Some(c.desc.version.clone()),
                 })
                 .collect()
         };
@@ -471,6 +472,7 @@ impl StandaloneHerder {
                     .to_owned(),
                 worker_id,
                 trace: status.and_then(|s| s.trace),
+                version: Some(c.desc.version.clone()),
             },
             tasks,
             kind: c.kind_name().to_owned(),
@@ -606,11 +608,18 @@ impl Herder for StandaloneHerder {
             .status
             .task(&id)
             .ok_or_else(|| HerderError::NotFound(format!("No status found for task {id}")))?;
+        let version = self
+            .connectors
+            .lock()
+            .await
+            .get(name)
+            .map(|c| c.desc.version.clone());
         Ok(TaskState {
             id: task,
             state: s.state.name().to_owned(),
             worker_id: self.worker.worker_id.clone(),
             trace: s.trace,
+            version,
         })
     }
 
@@ -803,10 +812,10 @@ impl Herder for StandaloneHerder {
                 ],
             )
             .map_err(|_| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
-        Ok(validation::plugin_config_def(desc)
-            .keys()
-            .map(|k| k.to_info())
-            .collect())
+        Ok(validation::connector_plugin_config(
+            &self.worker.registry,
+            desc,
+        ))
     }
 
     async fn connector_offsets(&self, name: &str) -> HerderResult<ConnectorOffsets> {

@@ -28,6 +28,53 @@ use crate::config::connector_config::SinkTopics;
 /// Records fetched per `put` at most (Java's `max.poll.records` default).
 const MAX_BATCH: usize = 500;
 
+/// The longest the loop blocks in one consumer poll, so that stops and pauses are seen quickly.
+const POLL_SLICE: Duration = Duration::from_millis(200);
+
+/// The back-off between redeliveries after a retriable `put` failure when the task set no
+/// timeout: doubling from the first to the last.
+const RETRY_BACKOFF_MIN: Duration = Duration::from_millis(100);
+const RETRY_BACKOFF_MAX: Duration = Duration::from_secs(10);
+
+/// `topics.regex` as a librdkafka subscription: a pattern starting with `^` is a regex there,
+/// and anchoring both ends makes it match whole topic names, as Java's `Pattern.matches` does
+/// (`orders` must not subscribe to `orders-dlq`).
+fn full_match(re: &str) -> String {
+    let inner = re.strip_prefix('^').unwrap_or(re);
+    let inner = match inner.strip_suffix('$') {
+        Some(i) if !i.ends_with('\\') => i,
+        _ => inner,
+    };
+    format!("^({inner})$")
+}
+
+/// The next offset per partition of the records polled since the last successful `put`,
+/// keyed by topic then partition so that a record's update needs no allocation.
+#[derive(Default)]
+struct ConsumedPositions(HashMap<String, HashMap<i32, i64>>);
+
+impl ConsumedPositions {
+    fn advance(&mut self, topic: &str, partition: i32, next: i64) {
+        match self.0.get_mut(topic) {
+            Some(parts) => {
+                parts.insert(partition, next);
+            }
+            None => {
+                self.0
+                    .insert(topic.to_owned(), HashMap::from([(partition, next)]));
+            }
+        }
+    }
+
+    fn drain_into(&mut self, current: &mut HashMap<TopicPartition, i64>) {
+        for (topic, parts) in self.0.drain() {
+            for (partition, next) in parts {
+                current.insert(TopicPartition::new(&topic, partition), next);
+            }
+        }
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -188,8 +235,15 @@ struct SinkTaskLoop {
     context: Arc<Context>,
     /// Next offset per partition after the last successful `put`.
     current: HashMap<TopicPartition, i64>,
-    /// Last committed offsets.
+    /// Last committed offsets, seeded from the consumer's position on assignment so that a
+    /// failed `pre_commit` can rewind partitions that were never committed in this assignment.
     committed: HashMap<TopicPartition, i64>,
+    /// Whether every assigned partition must be paused (the connector is paused, or a batch is
+    /// waiting to be redelivered after a retriable failure), including partitions assigned
+    /// later.
+    paused_all: bool,
+    /// Where a partition without a committed offset starts (`auto.offset.reset=latest`).
+    reset_to_latest: bool,
     offset_flush_interval: Duration,
     status: Arc<dyn TaskStatusListener>,
     cancel: CancellationToken,
@@ -203,6 +257,7 @@ impl SinkTaskLoop {
             .consumer_config
             .create_with_context(RebalanceRecorder::default())
             .map_err(|e| ConnectError::other_with("Failed to create consumer", e))?;
+        let reset_to_latest = s.consumer_config.get("auto.offset.reset") == Some("latest");
         let context = Arc::new(Context {
             props: s.props.clone(),
             state: Mutex::new(ContextState::default()),
@@ -222,6 +277,8 @@ impl SinkTaskLoop {
             context,
             current: HashMap::new(),
             committed: HashMap::new(),
+            paused_all: false,
+            reset_to_latest,
             offset_flush_interval: s.offset_flush_interval,
             status: s.status,
             cancel: s.cancel,
@@ -236,15 +293,7 @@ impl SinkTaskLoop {
                 let refs: Vec<&str> = topics.iter().map(String::as_str).collect();
                 self.consumer.subscribe(&refs)
             }
-            // librdkafka treats a subscription starting with `^` as a regex.
-            SinkTopics::Regex(re) => {
-                let pattern = if re.starts_with('^') {
-                    re.clone()
-                } else {
-                    format!("^{re}")
-                };
-                self.consumer.subscribe(&[pattern.as_str()])
-            }
+            SinkTopics::Regex(re) => self.consumer.subscribe(&[full_match(re).as_str()]),
         }
         .map_err(|e| ConnectError::other_with("Failed to subscribe", e))?;
         self.task.initialize(self.context.clone());
@@ -257,16 +306,16 @@ impl SinkTaskLoop {
         self.status.on_task_state(&self.id, State::Running, None);
         let mut next_commit = Instant::now() + self.offset_flush_interval;
         let mut redeliver: Option<Vec<SinkRecord>> = None;
-        let mut consumed: HashMap<TopicPartition, i64> = HashMap::new();
+        let mut retry_backoff = RETRY_BACKOFF_MIN;
+        let mut consumed = ConsumedPositions::default();
         let mut paused = false;
         loop {
             if self.cancel.is_cancelled() {
                 return Ok(());
             }
-            let target = *self.target.borrow();
+            let target = *self.target.borrow_and_update();
             if (target == TargetState::Paused) != paused {
                 paused = target == TargetState::Paused;
-                self.set_paused_all(paused);
                 self.status.on_task_state(
                     &self.id,
                     if paused {
@@ -277,6 +326,7 @@ impl SinkTaskLoop {
                     None,
                 );
             }
+            self.set_paused_all(paused || redeliver.is_some());
             self.handle_rebalances().await?;
             self.apply_context_requests();
             if Instant::now() >= next_commit
@@ -286,40 +336,86 @@ impl SinkTaskLoop {
                 next_commit = Instant::now() + self.offset_flush_interval;
             }
             let timeout_ms = lock(&self.context.state).timeout_ms.take();
-            let poll_timeout = next_commit
-                .saturating_duration_since(Instant::now())
-                .min(Duration::from_millis(timeout_ms.unwrap_or(200).min(200)));
-            let mut batch = Vec::new();
-            if redeliver.is_none() {
-                self.poll_batch(poll_timeout, &mut batch, &mut consumed)?;
+            let until_commit = next_commit.saturating_duration_since(Instant::now());
+            if paused || redeliver.is_some() {
+                // Nothing is consumed while paused: polling only keeps the group membership
+                // alive and lets rebalances happen. A retry waits for the task's timeout, or
+                // backs off exponentially when it set none.
+                let wait = if paused {
+                    until_commit.min(POLL_SLICE)
+                } else {
+                    timeout_ms
+                        .map_or(retry_backoff, Duration::from_millis)
+                        .min(until_commit.max(RETRY_BACKOFF_MIN))
+                };
+                self.poll_while_paused(wait);
+                if paused {
+                    continue;
+                }
             } else {
-                // Keep the group membership alive while the task retries.
-                if let Some(Ok(_)) = self.consumer.poll(Duration::ZERO) {
-                    tracing::warn!("{} received a record from a paused partition", self.id);
-                }
-                if let Some(ms) = timeout_ms {
-                    tokio::time::sleep(Duration::from_millis(ms)).await;
-                }
+                let poll_timeout = until_commit.min(
+                    timeout_ms.map_or(POLL_SLICE, |ms| Duration::from_millis(ms).min(POLL_SLICE)),
+                );
+                redeliver = Some(self.poll_batch(poll_timeout, &mut consumed)?);
             }
-            if paused {
-                continue;
-            }
-            let to_put = redeliver.take().unwrap_or(batch);
+            let to_put = redeliver.take().unwrap_or_default();
             match self.task.put(&to_put).await {
                 Ok(()) => {
-                    for (tp, o) in consumed.drain() {
-                        self.current.insert(tp, o);
-                    }
-                    if !to_put.is_empty() || !consumed.is_empty() {
-                        self.resume_redelivery();
-                    }
+                    consumed.drain_into(&mut self.current);
+                    retry_backoff = RETRY_BACKOFF_MIN;
                 }
                 Err(e) if e.is_retriable() => {
                     tracing::error!("{} RetriableException from SinkTask: {e}", self.id);
-                    self.set_paused_all(true);
                     redeliver = Some(to_put);
+                    if timeout_ms.is_none() {
+                        retry_backoff = (retry_backoff * 2).min(RETRY_BACKOFF_MAX);
+                    }
                 }
                 Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Polls with every assigned partition paused, for up to `wait` (in slices, so that a stop,
+    /// a pause change or a rebalance is seen promptly). A record that still arrives was fetched
+    /// before the pause took effect: the partition is rewound to it so that it is delivered
+    /// after the resume, never dropped.
+    fn poll_while_paused(&mut self, wait: Duration) {
+        let deadline = Instant::now() + wait;
+        loop {
+            let slice = deadline
+                .saturating_duration_since(Instant::now())
+                .min(POLL_SLICE);
+            let arrived = match self.consumer.poll(slice) {
+                Some(Ok(m)) => Some((m.topic().to_owned(), m.partition(), m.offset())),
+                Some(Err(e)) => {
+                    tracing::warn!("{} consumer error: {e}", self.id);
+                    None
+                }
+                None => None,
+            };
+            if let Some((topic, partition, offset)) = arrived {
+                self.pause_partitions(&[TopicPartition::new(&topic, partition)]);
+                if let Err(e) = self.consumer.seek(
+                    &topic,
+                    partition,
+                    Offset::Offset(offset),
+                    Duration::from_secs(5),
+                ) {
+                    // The record cannot be put back: fail loudly rather than lose it.
+                    tracing::error!(
+                        "{} could not rewind {topic}-{partition} to {offset} while paused: {e}",
+                        self.id
+                    );
+                }
+            }
+            let events_pending = !lock(&self.consumer.context().events).is_empty();
+            if events_pending
+                || self.cancel.is_cancelled()
+                || self.target.has_changed().unwrap_or(true)
+                || Instant::now() >= deadline
+            {
+                return;
             }
         }
     }
@@ -327,9 +423,9 @@ impl SinkTaskLoop {
     fn poll_batch(
         &mut self,
         timeout: Duration,
-        batch: &mut Vec<SinkRecord>,
-        consumed: &mut HashMap<TopicPartition, i64>,
-    ) -> Result<()> {
+        consumed: &mut ConsumedPositions,
+    ) -> Result<Vec<SinkRecord>> {
+        let mut batch = Vec::new();
         let mut wait = timeout;
         while batch.len() < MAX_BATCH {
             let msg = match self.consumer.poll(wait) {
@@ -341,18 +437,9 @@ impl SinkTaskLoop {
                 }
             };
             wait = Duration::ZERO;
-            // The consumed position advances even when the record is dropped. Most records of a
-            // batch share a partition: update in place rather than allocate a key per record.
-            let next = msg.offset() + 1;
-            match consumed
-                .iter_mut()
-                .find(|(tp, _)| tp.partition == msg.partition() && tp.topic == msg.topic())
-            {
-                Some((_, o)) => *o = next,
-                None => {
-                    consumed.insert(TopicPartition::new(msg.topic(), msg.partition()), next);
-                }
-            }
+            // The consumed position advances even when the error policy skips the record; it
+            // reaches `current` only once `put` took the batch.
+            consumed.advance(msg.topic(), msg.partition(), msg.offset() + 1);
             if let Some(record) = convert_and_transform(
                 &msg,
                 &*self.key_converter,
@@ -364,10 +451,16 @@ impl SinkTaskLoop {
                 batch.push(record);
             }
         }
-        Ok(())
+        Ok(batch)
     }
 
-    fn set_paused_all(&self, pause: bool) {
+    /// Pauses every assigned partition, or resumes those the task did not pause itself; does
+    /// nothing when already in that state.
+    fn set_paused_all(&mut self, pause: bool) {
+        if pause == self.paused_all {
+            return;
+        }
+        self.paused_all = pause;
         let assignment = match self.consumer.assignment() {
             Ok(a) => a,
             Err(_) => return,
@@ -394,10 +487,50 @@ impl SinkTaskLoop {
         }
     }
 
-    fn resume_redelivery(&self) {
-        if *self.target.borrow() != TargetState::Paused {
-            self.set_paused_all(false);
+    fn pause_partitions(&self, partitions: &[TopicPartition]) {
+        let mut tpl = TopicPartitionList::new();
+        for tp in partitions {
+            tpl.add_partition(&tp.topic, tp.partition);
         }
+        if let Err(e) = self.consumer.pause(&tpl) {
+            tracing::warn!("{} could not pause {partitions:?}: {e}", self.id);
+        }
+    }
+
+    /// The position each newly assigned partition starts from: its committed offset, or where
+    /// `auto.offset.reset` puts a partition that has none.
+    fn starting_positions(&self, parts: &[TopicPartition]) -> Vec<(TopicPartition, i64)> {
+        let mut tpl = TopicPartitionList::new();
+        for tp in parts {
+            tpl.add_partition(&tp.topic, tp.partition);
+        }
+        let committed = match self
+            .consumer
+            .committed_offsets(tpl, Duration::from_secs(10))
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!("{} could not read committed offsets: {e}", self.id);
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for e in committed.elements() {
+            let tp = TopicPartition::new(e.topic(), e.partition());
+            let offset = match e.offset() {
+                Offset::Offset(o) => Some(o),
+                _ => self
+                    .consumer
+                    .fetch_watermarks(e.topic(), e.partition(), Duration::from_secs(10))
+                    .ok()
+                    .map(|(low, high)| if self.reset_to_latest { high } else { low }),
+            };
+            match offset {
+                Some(o) => out.push((tp, o)),
+                None => tracing::warn!("{} no starting position known for {tp}", self.id),
+            }
+        }
+        out
     }
 
     fn apply_context_requests(&mut self) {
@@ -448,6 +581,17 @@ impl SinkTaskLoop {
                         .assignment
                         .extend(parts.iter().cloned());
                     tracing::info!("{} partitions assigned: {:?}", self.id, parts);
+                    // A `topics.regex` sink learns its topics here.
+                    for tp in &parts {
+                        self.status.on_topic_used(&self.id, &tp.topic);
+                    }
+                    if self.paused_all {
+                        self.pause_partitions(&parts);
+                    }
+                    for (tp, offset) in self.starting_positions(&parts) {
+                        self.current.insert(tp.clone(), offset);
+                        self.committed.insert(tp, offset);
+                    }
                     self.task.open(&parts).await?;
                 }
                 RebalanceEvent::Revoked(parts) => {

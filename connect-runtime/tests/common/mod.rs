@@ -1,109 +1,69 @@
-//! Test harness: a real tansu broker on a free loopback port, and `connect-standalone`
-//! processes against it.
+//! Test harness: a real broker on a free loopback port (through `connect-testbed`), and
+//! `connect-standalone` processes against it.
 
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, unreachable_pub, clippy::unwrap_used)]
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
-use rdkafka::ClientConfig;
+pub(crate) mod rest;
+
+pub(crate) use connect_testbed::apache;
+pub(crate) use connect_testbed::BrokerKind;
 
 /// A free TCP port on 127.0.0.1.
 pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    connect_testbed::free_port().expect("a free port")
 }
 
-fn tansu_binary() -> PathBuf {
-    if let Ok(p) = std::env::var("TANSU_BIN") {
-        return PathBuf::from(p);
-    }
-    if let Some(paths) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&paths) {
-            let candidate = dir.join("tansu");
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
-    let p = PathBuf::from(home).join(".cargo/bin/tansu");
-    assert!(
-        p.is_file(),
-        "the tansu broker is not installed: run `cargo install --locked tansu --version 0.6.0 --features dynostore` or set TANSU_BIN"
-    );
-    p
-}
+/// A real broker (tansu, or Apache Kafka's when `CONNECT_TEST_BROKER=apache`), stopped on drop.
+pub(crate) struct Broker(connect_testbed::Broker);
 
-/// A tansu broker with in-memory storage, stopped on drop.
-pub(crate) struct Broker {
-    child: Child,
-    /// `127.0.0.1:<port>`.
-    pub bootstrap: String,
+impl std::ops::Deref for Broker {
+    type Target = connect_testbed::Broker;
+    fn deref(&self) -> &connect_testbed::Broker {
+        &self.0
+    }
 }
 
 impl Broker {
-    /// Starts a broker and waits until it answers metadata requests.
+    /// Starts the broker `CONNECT_TEST_BROKER` names and waits until it answers metadata.
     pub(crate) fn start() -> Broker {
-        let port = free_port();
-        let url = format!("tcp://127.0.0.1:{port}");
-        let child = Command::new(tansu_binary())
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-                "--storage-engine",
-                "memory://tansu/",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tansu");
-        let broker = Broker {
-            child,
-            bootstrap: format!("127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if std::net::TcpStream::connect(&broker.bootstrap).is_ok() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "tansu did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        broker
+        Broker(connect_testbed::Broker::start().unwrap())
+    }
+
+    /// Starts Apache Kafka's broker whatever `CONNECT_TEST_BROKER` says.
+    pub(crate) fn apache() -> Broker {
+        Broker(connect_testbed::Broker::apache(&[]).unwrap())
     }
 
     /// Creates a topic.
     pub(crate) async fn create_topic(&self, name: &str, partitions: i32) {
-        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-            .set("bootstrap.servers", &self.bootstrap)
-            .create()
-            .expect("admin client");
-        let topic = NewTopic::new(name, partitions, TopicReplication::Fixed(1));
-        let res = admin
-            .create_topics([&topic], &AdminOptions::new())
-            .await
-            .expect("create topics");
-        for r in res {
-            r.expect("topic created");
-        }
+        self.0.create_topic(name, partitions).await.unwrap();
+    }
+
+    /// Makes sure a topic a connector produces to exists first where the broker does not
+    /// create topics on use (tansu); on Apache's broker leaves it to auto-creation.
+    pub(crate) async fn topic_for_producing(&self, name: &str) {
+        self.0.topic_for_producing(name).await.unwrap();
     }
 }
 
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// Whether the Apache-backed tests can run here. When they cannot, says why on stderr, and
+/// fails when `CONNECT_TEST_REQUIRE_APACHE=1` (as CI sets) rather than skipping.
+pub(crate) fn apache_available(test: &str) -> bool {
+    match apache::unavailable() {
+        None => true,
+        Some(why) => {
+            assert!(
+                std::env::var("CONNECT_TEST_REQUIRE_APACHE").as_deref() != Ok("1"),
+                "{test} needs Apache Kafka: {why}"
+            );
+            eprintln!("skipping {test}: Apache Kafka cannot run here ({why})");
+            false
+        }
     }
 }
 
@@ -240,14 +200,4 @@ pub(crate) fn connector_properties(dir: &Path, shipped: &str, replace: &[(&str, 
     path
 }
 
-/// Waits until `f` returns true.
-pub(crate) fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    f()
-}
+pub(crate) use connect_testbed::wait_until;
