@@ -10,7 +10,7 @@ use connect_api::async_trait;
 use connect_api::connector::Props;
 use connect_api::errors::{ConnectError, Result};
 use connect_api::sink::{OffsetAndMetadata, SinkRecord, SinkTask, TopicPartition};
-use tracing::trace;
+use tracing::{trace, warn};
 
 use crate::config::FileStreamSinkConfig;
 
@@ -91,6 +91,7 @@ impl SinkTask for FileStreamSinkTask {
             Some(name) => {
                 let file = OpenOptions::new()
                     .create(true)
+                    .read(true)
                     .append(true)
                     .open(&name)
                     .map_err(|e| {
@@ -99,6 +100,18 @@ impl SinkTask for FileStreamSinkTask {
                             e,
                         )
                     })?;
+                match cut_torn_tail(&file) {
+                    Ok(Some(cut)) => warn!(
+                        "{name} ended in a partial line (a write interrupted by a crash); cut its last {cut} bytes, which are written again from Kafka"
+                    ),
+                    Ok(None) => {}
+                    Err(e) => {
+                        return Err(ConnectError::other_with(
+                            format!("Couldn't check the end of '{name}' for a partial line"),
+                            e,
+                        ))
+                    }
+                }
                 Output::File {
                     name,
                     writer: BufWriter::with_capacity(WRITE_BUFFER, file),
@@ -153,6 +166,38 @@ fn flush_failed(name: &str, e: io::Error) -> ConnectError {
     ConnectError::other_with(format!("Couldn't flush {name}"), e)
 }
 
+/// Cuts `file` back to its last newline when it ends in a partial line, and says how many
+/// bytes went. Lines are written whole, so a partial last line is a write that a kill or a
+/// power loss interrupted; its record was never committed and is delivered again, so keeping
+/// the fragment would leave a torn line before the whole one.
+fn cut_torn_tail(file: &File) -> io::Result<Option<u64>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut reader = file;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut end = len;
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let chunk = &mut buf[..(end - start) as usize];
+        reader.seek(SeekFrom::Start(start))?;
+        reader.read_exact(chunk)?;
+        if end == len && chunk.last() == Some(&b'\n') {
+            return Ok(None);
+        }
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            let keep = start + i as u64 + 1;
+            file.set_len(keep)?;
+            return Ok(Some(len - keep));
+        }
+        end = start;
+    }
+    file.set_len(0)?;
+    Ok(Some(len))
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -160,6 +205,51 @@ mod tests {
     use connect_api::data::{Schema, SchemaBuilder, Struct, Value, STRING_SCHEMA};
 
     use super::*;
+
+    #[tokio::test]
+    async fn a_torn_last_line_is_cut_back_on_start() {
+        let dir = tempfile::tempdir().unwrap();
+        for (before, after) in [
+            ("one\ntwo\nthr", "one\ntwo\n"),
+            ("one\ntwo\n", "one\ntwo\n"),
+            ("partial", ""),
+            ("", ""),
+        ] {
+            let path = dir.path().join("out.txt");
+            std::fs::write(&path, before).unwrap();
+            let mut task = FileStreamSinkTask::default();
+            task.start(props(&path)).await.unwrap();
+            task.put(&[record("t", 0, Value::from("next"))])
+                .await
+                .unwrap();
+            task.stop().await.unwrap();
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                format!("{after}next\n"),
+                "{before:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_tail_is_found_across_read_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut text = "x".repeat(10);
+        text.push('\n');
+        text.push_str(&"y".repeat(200_000));
+        std::fs::write(&path, &text).unwrap();
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .unwrap();
+        assert_eq!(cut_torn_tail(&file).unwrap(), Some(200_000));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{}\n", "x".repeat(10))
+        );
+    }
 
     fn props(path: &Path) -> Props {
         Props::from([("file".to_owned(), path.to_str().unwrap().to_owned())])
