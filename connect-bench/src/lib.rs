@@ -62,6 +62,7 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
             &base,
         );
     }
+    warm_up_groups(&broker.bootstrap, "p1-ours-String")?;
     let base = baseline_kafka_to_file(
         &broker.bootstrap,
         "p1-ours-String",
@@ -79,10 +80,22 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
     )?;
     row(
         &mut out,
-        &format!("P2 Kafka → file, StringConverter, {lines} × {size} B"),
+        &format!("P2 Kafka → file, StringConverter, {lines} × {size} B, start to end"),
         &ours,
         &base,
     );
+    if let (Some(o), Some(b), Some(of), Some(bf)) = (
+        ours.data_phase(),
+        base.data_phase(),
+        ours.first_record_seconds,
+        base.first_record_seconds,
+    ) {
+        let _ = writeln!(
+            out,
+            "| P2 fixed cost: start, group join, first record | {of:.2} s | {bf:.2} s | |"
+        );
+        row(&mut out, "P2 data phase: first record to last byte", &o, &b);
+    }
     let (ready, idle) = footprint(bin, &broker, dir.path())?;
     let _ = writeln!(
         out,

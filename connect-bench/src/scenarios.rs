@@ -23,9 +23,21 @@ pub struct Measurement {
     pub bytes: u64,
     /// Peak resident set size of the measured process, KiB (0 when not measured).
     pub peak_rss_kib: u64,
+    /// Of `seconds`, the fixed cost before the first record arrived (process start, group
+    /// join, first fetch), when measured; the rest is the data phase.
+    pub first_record_seconds: Option<f64>,
 }
 
 impl Measurement {
+    /// The data phase alone: from the first record to the last, when that was measured.
+    pub fn data_phase(&self) -> Option<Measurement> {
+        self.first_record_seconds.map(|first| Measurement {
+            seconds: self.seconds - first,
+            first_record_seconds: None,
+            ..*self
+        })
+    }
+
     /// Records per second.
     pub fn records_per_sec(&self) -> f64 {
         self.records as f64 / self.seconds
@@ -95,6 +107,7 @@ pub fn baseline_file_to_kafka(bootstrap: &str, input: &Path, topic: &str) -> Res
         records,
         bytes,
         peak_rss_kib: 0,
+        first_record_seconds: None,
     })
 }
 
@@ -171,6 +184,7 @@ pub fn worker_file_to_kafka(
         records: lines,
         bytes: lines * size as u64,
         peak_rss_kib: peak,
+        first_record_seconds: None,
     })
 }
 
@@ -192,6 +206,26 @@ fn committed_position(offsets: &Path) -> Result<u64> {
         .unwrap_or(0))
 }
 
+/// Makes the broker ready for consumer groups before anything is timed: the first group on a
+/// fresh Apache broker waits seconds for `__consumer_offsets` to be created, a cost of the
+/// broker's first use that would otherwise land on whichever side runs first.
+pub fn warm_up_groups(bootstrap: &str, topic: &str) -> Result<()> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "bench-warm-up")
+        .set("auto.offset.reset", "earliest")
+        .create()?;
+    consumer.subscribe(&[topic])?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if let Some(Ok(_)) = consumer.poll(Duration::from_millis(100)) {
+            consumer.commit_consumer_state(rdkafka::consumer::CommitMode::Sync)?;
+            return Ok(());
+        }
+    }
+    bail!("no record from {topic} for the group warm-up")
+}
+
 /// Baseline P2: a bare rdkafka consumer writing each value plus a newline.
 pub fn baseline_kafka_to_file(
     bootstrap: &str,
@@ -205,13 +239,18 @@ pub fn baseline_kafka_to_file(
         .set("group.id", format!("bench-baseline-{}", std::process::id()))
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
+        // As the worker's consumer is configured: without it librdkafka pauses fetching for
+        // a second whenever its queue is full, and the loop idles.
+        .set("fetch.queue.backoff.ms", "5")
         .create()?;
     consumer.subscribe(&[topic])?;
     let mut out = BufWriter::with_capacity(1 << 16, std::fs::File::create(output)?);
     let (mut records, mut bytes) = (0u64, 0u64);
+    let mut first = None;
     while records < lines {
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(m)) => {
+                first.get_or_insert_with(|| start.elapsed().as_secs_f64());
                 let v = m.payload().unwrap_or_default();
                 out.write_all(v)?;
                 out.write_all(b"\n")?;
@@ -229,6 +268,7 @@ pub fn baseline_kafka_to_file(
         records,
         bytes,
         peak_rss_kib: 0,
+        first_record_seconds: first,
     })
 }
 
@@ -265,12 +305,17 @@ pub fn worker_kafka_to_file(
     )?;
     let pid = worker.child.id();
     let mut peak = 0;
+    let mut first = None;
     loop {
         if let Some((_, hwm)) = rss_kib(pid) {
             peak = peak.max(hwm);
         }
-        // The sink writes whole lines into a buffer; the file grows as the buffer fills.
+        // The sink writes whole lines into a buffer; the file grows as the buffer fills, so
+        // the first record is seen one buffer (64 KiB) late.
         let len = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+        if len > 0 {
+            first.get_or_insert_with(|| start.elapsed().as_secs_f64());
+        }
         if len + 64 * 1024 >= expected {
             break;
         }
@@ -286,6 +331,7 @@ pub fn worker_kafka_to_file(
         records: lines,
         bytes: lines * size as u64,
         peak_rss_kib: peak,
+        first_record_seconds: first,
     })
 }
 

@@ -123,6 +123,11 @@ pub fn consumer_props(
     );
     p.insert("enable.auto.commit".into(), "false".into());
     p.insert("auto.offset.reset".into(), "earliest".into());
+    // librdkafka stops fetching a partition for this long whenever its local queue is above
+    // `queued.min.messages` (default 1 s). A sink drains that queue in a fraction of the
+    // time, then idles for the rest: the file grew in bursts with ~0.8 s stalls between
+    // them. Java's consumer has no such pause.
+    p.insert("fetch.queue.backoff.ms".into(), "5".into());
     p.extend(worker.originals_with_prefix("consumer."));
     apply_overrides(
         &mut p,
