@@ -35,7 +35,6 @@ if [ "$apache" = yes ]; then
   # The Kafka-using suites again, on Apache Kafka's broker.
   CONNECT_TEST_BROKER=apache cargo test -p connect-runtime --no-fail-fast \
     --test standalone_file --test rest_api --test rest_robustness --test kafka_connect_py \
-    --test sink_states \
     || status=$?
 fi
 exit "$status"

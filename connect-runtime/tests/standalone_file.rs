@@ -541,3 +541,77 @@ async fn source_creates_its_topic_when_topic_creation_is_configured() {
     values.sort();
     assert_eq!(values, ["one", "two"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_9_while_the_sink_is_paused_loses_nothing() {
+    let broker = Broker::start();
+    broker.topic_for_producing("connect-test").await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("test.txt");
+    let output = dir.path().join("test.sink.txt");
+    let port = free_port();
+    let worker = worker_properties(
+        dir.path(),
+        &broker.bootstrap,
+        port,
+        &[
+            ("offset.flush.interval.ms", "200"),
+            ("consumer.session.timeout.ms", "6000"),
+            ("consumer.heartbeat.interval.ms", "1000"),
+        ],
+    );
+    let source = connector_properties(
+        dir.path(),
+        "connect-file-source.properties",
+        &[("file", input.to_str().unwrap())],
+    );
+    // The same sink twice: created paused (a JSON create request), then as shipped.
+    let paused_sink = dir.path().join("paused-sink.json");
+    std::fs::write(
+        &paused_sink,
+        serde_json::json!({
+            "name": "local-file-sink",
+            "config": {"connector.class": "FileStreamSink", "tasks.max": "1",
+                       "file": output.to_str().unwrap(), "topics": "connect-test"},
+            "initial_state": "PAUSED"
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let sink = connector_properties(
+        dir.path(),
+        "connect-file-sink.properties",
+        &[("file", output.to_str().unwrap())],
+    );
+    let log = dir.path().join("connect.log");
+    let lines = test_lines(20_000, 0);
+    append_lines(&input, &lines, 0);
+
+    let mut connect = ConnectProcess::start(&worker, &[&source, &paused_sink], port, &log);
+    // Wait until the source has written everything, with the sink paused over it for
+    // several commit intervals.
+    let offsets = dir.path().join("connect.offsets");
+    let size = std::fs::metadata(&input).unwrap().len();
+    assert!(wait_until(Duration::from_secs(60), || {
+        std::fs::read_to_string(&offsets)
+            .unwrap_or_default()
+            .contains(&format!("{size}"))
+    }));
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(read_lines(&output).is_empty(), "a paused sink wrote lines");
+    connect.kill9();
+
+    let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+    let complete = wait_until(Duration::from_secs(120), || {
+        read_lines(&output).len() >= lines.len()
+    });
+    assert!(
+        complete,
+        "{} of {} lines after the restart; log:\n{}",
+        read_lines(&output).len(),
+        lines.len(),
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    assert_eq!(connect.terminate(), Some(0));
+    assert_eq!(read_lines(&output), lines, "every line once, in order");
+}
