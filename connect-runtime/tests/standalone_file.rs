@@ -203,9 +203,11 @@ async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
             assert!(known.contains(l), "torn or merged line in sink: {l:?}");
         }
     }
-    // A last clean run delivers the rest.
+    // A last clean run delivers the rest. On tansu the restarted sink first waits out its
+    // killed predecessors' sessions and a slow group join, longer still when the machine is
+    // busy with the other tests: allow minutes.
     let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
-    let complete = wait_until(Duration::from_secs(120), || {
+    let complete = wait_until(Duration::from_secs(300), || {
         let got: std::collections::HashSet<String> = read_lines(&output).into_iter().collect();
         all.iter().all(|l| got.contains(l))
     });
