@@ -166,8 +166,13 @@ fn topic_values(bootstrap: &str, topic: &str) -> std::collections::HashSet<Strin
         match consumer.poll(Duration::from_millis(250)) {
             Some(Ok(m)) => {
                 idle = 0;
-                values
-                    .insert(String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned());
+                // The shipped configs use JsonConverter with schemas: the line is the payload.
+                let raw = m.payload().unwrap_or_default();
+                let line = serde_json::from_slice::<serde_json::Value>(raw)
+                    .ok()
+                    .and_then(|v| v["payload"].as_str().map(str::to_owned))
+                    .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned());
+                values.insert(line);
             }
             _ => idle += 1,
         }
@@ -175,31 +180,47 @@ fn topic_values(bootstrap: &str, topic: &str) -> std::collections::HashSet<Strin
     values
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
-    let broker = Broker::start();
-    broker.topic_for_producing("connect-test").await;
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("test.txt");
-    let output = dir.path().join("test.sink.txt");
-    let port = free_port();
-    // Commit often, so that a kill repeats little.
+/// The files of a kill -9 test: a worker that commits every 200 ms and whose sink consumers'
+/// sessions expire after 6 s (a killed consumer leaves its group only then), and the shipped
+/// source reading `test.txt`; returns (worker file, source file, input, output).
+fn kill_test_files(
+    dir: &std::path::Path,
+    bootstrap: &str,
+    port: u16,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
+    let input = dir.join("test.txt");
+    let output = dir.join("test.sink.txt");
     let worker = worker_properties(
-        dir.path(),
-        &broker.bootstrap,
+        dir,
+        bootstrap,
         port,
         &[
             ("offset.flush.interval.ms", "200"),
-            // A killed sink's consumer leaves the group only when its session expires.
             ("consumer.session.timeout.ms", "6000"),
             ("consumer.heartbeat.interval.ms", "1000"),
         ],
     );
     let source = connector_properties(
-        dir.path(),
+        dir,
         "connect-file-source.properties",
         &[("file", input.to_str().unwrap())],
     );
+    (worker, source, input, output)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
+    let broker = Broker::start();
+    broker.topic_for_producing("connect-test").await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    // Commit often, so that a kill repeats little.
+    let (worker, source, input, output) = kill_test_files(dir.path(), &broker.bootstrap, port);
     let sink = connector_properties(
         dir.path(),
         "connect-file-sink.properties",
@@ -588,24 +609,9 @@ async fn kill_9_while_the_sink_is_paused_loses_nothing() {
     let broker = Broker::start();
     broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("test.txt");
-    let output = dir.path().join("test.sink.txt");
     let port = free_port();
-    let worker = worker_properties(
-        dir.path(),
-        &broker.bootstrap,
-        port,
-        &[
-            ("offset.flush.interval.ms", "200"),
-            ("consumer.session.timeout.ms", "6000"),
-            ("consumer.heartbeat.interval.ms", "1000"),
-        ],
-    );
-    let source = connector_properties(
-        dir.path(),
-        "connect-file-source.properties",
-        &[("file", input.to_str().unwrap())],
-    );
+    // Commit often, so that a kill repeats little.
+    let (worker, source, input, output) = kill_test_files(dir.path(), &broker.bootstrap, port);
     // The same sink twice: created paused (a JSON create request), then as shipped.
     let paused_sink = dir.path().join("paused-sink.json");
     std::fs::write(
