@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+#[cfg(test)]
+use std::time::Duration;
 
 use async_trait::async_trait;
 use connect_api::errors::{ConnectError, Result};
@@ -77,6 +80,12 @@ impl OffsetBackingStore for MemoryOffsetBackingStore {
 /// write a temporary file, fsync it, rename it over the old one, fsync the directory. A crash
 /// at any instant leaves either the old or the new file, never a torn one.
 ///
+/// Rewrites run one at a time, in the order their snapshots were taken, even when a caller
+/// gives up waiting: the writer thread, not the caller, holds the write lock until its rename
+/// is done, so a write abandoned after `offset.flush.timeout.ms` can neither interleave with
+/// the next one nor rename an older snapshot over a newer file. Each rewrite also uses a temp
+/// file of its own, so no two writers (two stores on one path, say) share one.
+///
 /// The file is JSON — `[[key, value], ...]` with the key `["<connector>",{partition}]` and
 /// the value the offset object — not the Java-serialized `HashMap` Apache writes, so offset
 /// files are not shared between the two implementations.
@@ -84,8 +93,20 @@ impl OffsetBackingStore for MemoryOffsetBackingStore {
 pub struct FileOffsetBackingStore {
     path: PathBuf,
     memory: MemoryOffsetBackingStore,
-    // Serializes file rewrites so an older snapshot never overwrites a newer one.
-    write_lock: tokio::sync::Mutex<()>,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+    #[cfg(test)]
+    before_write: Mutex<Option<WriteHook>>,
+}
+
+/// Runs in the writer thread before the temp file is written, to stall a write in tests.
+#[cfg(test)]
+#[derive(Clone)]
+struct WriteHook(Arc<dyn Fn() + Send + Sync>);
+#[cfg(test)]
+impl std::fmt::Debug for WriteHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteHook")
+    }
 }
 
 impl FileOffsetBackingStore {
@@ -118,7 +139,9 @@ impl FileOffsetBackingStore {
         Ok(FileOffsetBackingStore {
             path,
             memory,
-            write_lock: tokio::sync::Mutex::new(()),
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            #[cfg(test)]
+            before_write: Mutex::new(None),
         })
     }
 }
@@ -163,7 +186,14 @@ fn render_file(data: &HashMap<Vec<u8>, Vec<u8>>) -> Vec<u8> {
     out
 }
 
-fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// Numbers the temp files of this process's rewrites.
+static REWRITES: AtomicU64 = AtomicU64::new(0);
+
+fn write_atomically(
+    path: &Path,
+    contents: &[u8],
+    before_write: Option<&(dyn Fn() + Send + Sync)>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -172,13 +202,24 @@ fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "offsets".to_owned());
-    let tmp = dir.join(format!(".{file_name}.tmp"));
-    {
+    let tmp = dir.join(format!(
+        ".{file_name}.{}-{}.tmp",
+        std::process::id(),
+        REWRITES.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;
+        if let Some(hook) = before_write {
+            hook();
+        }
         f.write_all(contents)?;
         f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path)?;
+    written?;
     // Make the rename itself durable.
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
@@ -196,19 +237,27 @@ impl OffsetBackingStore for FileOffsetBackingStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let _guard = self.write_lock.lock().await;
+        let guard = self.write_lock.clone().lock_owned().await;
         let snapshot = self.memory.apply(entries);
         let path = self.path.clone();
         let contents = render_file(&snapshot);
-        tokio::task::spawn_blocking(move || write_atomically(&path, &contents))
-            .await
-            .map_err(|e| ConnectError::other_with("offset writer thread failed", e))?
-            .map_err(|e| {
-                ConnectError::other_with(
-                    format!("Could not write offset file {}", self.path.display()),
-                    e,
-                )
-            })
+        #[cfg(test)]
+        let hook = lock(&self.before_write).clone().map(|h| h.0);
+        #[cfg(not(test))]
+        let hook: Option<Arc<dyn Fn() + Send + Sync>> = None;
+        tokio::task::spawn_blocking(move || {
+            let written = write_atomically(&path, &contents, hook.as_deref());
+            drop(guard);
+            written
+        })
+        .await
+        .map_err(|e| ConnectError::other_with("offset writer thread failed", e))?
+        .map_err(|e| {
+            ConnectError::other_with(
+                format!("Could not write offset file {}", self.path.display()),
+                e,
+            )
+        })
     }
 
     async fn all(&self) -> Result<HashMap<Vec<u8>, Vec<u8>>> {
@@ -257,5 +306,49 @@ mod tests {
         assert!(FileOffsetBackingStore::open(&path).is_ok());
         std::fs::write(&path, b"{not json").unwrap();
         assert!(FileOffsetBackingStore::open(&path).is_err());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn timed_out_write_never_lands_over_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("connect.offsets");
+        let store = Arc::new(FileOffsetBackingStore::open(&path).unwrap());
+        // The first write stalls in the writer thread (a hung disk) until released.
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let released = Mutex::new(released);
+        let first = std::sync::atomic::AtomicBool::new(true);
+        *lock(&store.before_write) = Some(WriteHook(Arc::new(move || {
+            if first.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                let _ = lock(&released).recv();
+            }
+        })));
+        let key = br#"["src",{"f":"a"}]"#.to_vec();
+        let old = br#"{"position":1,"padding":"older and longer than the newer value"}"#.to_vec();
+        let new = br#"{"position":2}"#.to_vec();
+        let timed_out = tokio::time::timeout(
+            Duration::from_millis(50),
+            store.set(HashMap::from([(key.clone(), Some(old))])),
+        )
+        .await;
+        assert!(timed_out.is_err());
+        let newer = tokio::spawn({
+            let store = store.clone();
+            let key = key.clone();
+            let new = new.clone();
+            async move { store.set(HashMap::from([(key, Some(new))])).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!newer.is_finished(), "writes to one file must not overlap");
+        release.send(()).unwrap();
+        newer.await.unwrap().unwrap();
+        // Give an abandoned writer the time to do its worst.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let on_disk = parse_file(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(on_disk, vec![(key.clone(), new.clone())]);
+        let reopened = FileOffsetBackingStore::open(&path).unwrap();
+        assert_eq!(
+            reopened.get(std::slice::from_ref(&key)).await.unwrap()[&key],
+            new
+        );
     }
 }

@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use connect_api::errors::{ConnectError, Result};
+use tokio_util::sync::CancellationToken;
 
 use crate::config::connector_config::{ConnectorConfig, ToleranceType};
 
@@ -45,7 +46,14 @@ pub struct ErrorHandler {
     log: bool,
     retry_timeout_ms: i64,
     failed: u64,
+    /// Cut short the back-off between retries: a stopping task must not sleep out a minute.
+    stop: Option<CancellationToken>,
+    /// Whether a retry was given up because of the stop.
+    interrupted: bool,
 }
+
+/// How long a back-off sleeps before it looks at the stop signal again.
+const STOP_CHECK: Duration = Duration::from_millis(50);
 
 impl ErrorHandler {
     /// The policy of a connector's tasks.
@@ -56,6 +64,44 @@ impl ErrorHandler {
             log: config.errors_log_enable,
             retry_timeout_ms: config.errors_retry_timeout_ms,
             failed: 0,
+            stop: None,
+            interrupted: false,
+        }
+    }
+
+    /// Ends retries early once `stop` is cancelled: the operation then fails with a
+    /// [`ConnectError`] saying so, and the record it was for is neither delivered nor
+    /// committed.
+    pub fn with_stop(mut self, stop: CancellationToken) -> ErrorHandler {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// Whether a retry was given up because the task was told to stop: the error it
+    /// returned then ends the task without failing it.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(CancellationToken::is_cancelled)
+    }
+
+    /// Sleeps for `delay`, or less if the task is told to stop; says whether it was.
+    fn back_off(&self, delay: Duration) -> bool {
+        let until = Instant::now() + delay;
+        loop {
+            if self.stopping() {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= until {
+                return false;
+            }
+            // A synchronous sleep: converters and transformations run synchronously.
+            std::thread::sleep((until - now).min(STOP_CHECK));
         }
     }
 
@@ -85,7 +131,17 @@ impl ErrorHandler {
                 {
                     attempt += 1;
                     let delay = 300u64.saturating_mul(1 << attempt.min(16)).min(60_000);
-                    std::thread::sleep(Duration::from_millis(delay));
+                    if self.back_off(Duration::from_millis(delay)) {
+                        self.interrupted = true;
+                        return Err(ConnectError::other_with(
+                            format!(
+                                "{} stopped while retrying stage '{}'",
+                                self.task,
+                                stage.name()
+                            ),
+                            e,
+                        ));
+                    }
                 }
                 Err(e) => return self.handle_failure(stage, class, &context(), e),
             }
@@ -127,5 +183,59 @@ impl ErrorHandler {
                 Ok(None)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::connector_config::ConnectorConfig;
+
+    fn handler(retry_timeout_ms: &str, stop: &CancellationToken) -> ErrorHandler {
+        let props = [
+            ("name", "c"),
+            ("connector.class", "X"),
+            ("errors.retry.timeout", retry_timeout_ms),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let config = ConnectorConfig::parse(&props).unwrap();
+        ErrorHandler::new("c-0".into(), &config).with_stop(stop.clone())
+    }
+
+    #[test]
+    fn the_stop_cuts_a_retry_back_off_short() {
+        let stop = CancellationToken::new();
+        let mut h = handler("-1", &stop);
+        let trigger = stop.clone();
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            trigger.cancel();
+        });
+        let started = Instant::now();
+        let r: Result<Option<()>> = h.execute(Stage::ValueConverter, "x", String::new, || {
+            Err(ConnectError::retriable("broker away"))
+        });
+        stopper.join().unwrap();
+        assert!(r.is_err());
+        assert!(h.interrupted());
+        // Retrying forever without the stop; the back-off alone would reach a minute.
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_failure_without_the_stop_is_not_an_interruption() {
+        let stop = CancellationToken::new();
+        let mut h = handler("0", &stop);
+        let r: Result<Option<()>> = h.execute(Stage::ValueConverter, "x", String::new, || {
+            Err(ConnectError::retriable("broker away"))
+        });
+        assert!(r.is_err());
+        assert!(!h.interrupted());
     }
 }

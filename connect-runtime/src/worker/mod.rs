@@ -59,6 +59,7 @@ pub struct Worker {
 /// A running task.
 pub struct TaskHandle {
     cancel: CancellationToken,
+    abandoned: CancellationToken,
     target: watch::Sender<TargetState>,
     done: oneshot::Receiver<()>,
 }
@@ -75,10 +76,16 @@ impl TaskHandle {
     }
 
     /// Stops the task and waits for it, at most `timeout`. Returns whether it finished in
-    /// time; a task that did not is abandoned (its thread ends when its current call returns).
+    /// time. A task that did not is abandoned, as Apache cancels it: its thread ends when the
+    /// plugin call it is stuck in returns, and meanwhile it sends nothing new, writes no
+    /// offsets and drops what its producer still holds, so a replacement can start beside it.
     pub async fn stop(self, timeout: Duration) -> bool {
         self.cancel.cancel();
-        tokio::time::timeout(timeout, self.done).await.is_ok()
+        let finished = tokio::time::timeout(timeout, self.done).await.is_ok();
+        if !finished {
+            self.abandoned.cancel();
+        }
+        finished
     }
 }
 
@@ -171,8 +178,9 @@ impl Worker {
         })?;
         let (key_converter, value_converter, header_converter) =
             self.converters(connector_props)?;
-        let errors = ErrorHandler::new(id.to_string(), &connector_config);
         let cancel = CancellationToken::new();
+        let abandoned = CancellationToken::new();
+        let errors = ErrorHandler::new(id.to_string(), &connector_config).with_stop(cancel.clone());
         let (target_tx, target_rx) = watch::channel(initial);
         let (panic_status, panic_id) = (status.clone(), id.clone());
         let flush_interval = Duration::from_millis(self.config.offset_flush_interval_ms);
@@ -200,7 +208,7 @@ impl Worker {
                     key_converter,
                     value_converter,
                     header_converter,
-                    producer_config: to_client_config(&producer),
+                    producer_config: source_task::producer_client_config(&producer),
                     offset_store: self.offset_store.clone(),
                     topic_creation,
                     errors,
@@ -209,6 +217,7 @@ impl Worker {
                     offset_flush_timeout: flush_timeout,
                     status,
                     cancel: cancel.clone(),
+                    abandoned: abandoned.clone(),
                     target: target_rx,
                 };
                 Box::pin(source_task::run(setup))
@@ -231,6 +240,7 @@ impl Worker {
                     offset_flush_interval: flush_interval,
                     status,
                     cancel: cancel.clone(),
+                    abandoned: abandoned.clone(),
                     target: target_rx,
                 };
                 Box::pin(sink_task::run(setup))
@@ -271,6 +281,7 @@ impl Worker {
             .map_err(|e| ConnectError::other_with("could not start task thread", e))?;
         Ok(TaskHandle {
             cancel,
+            abandoned,
             target: target_tx,
             done: done_rx,
         })

@@ -6,17 +6,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use connect_api::errors::Result;
-use connect_api::source::{RecordMetadata, SourceOffset, SourcePartition, SourceRecord};
+use tokio_util::sync::CancellationToken;
 
-use super::submitted_records::{Drained, SubmittedRecords};
+use connect_api::errors::Result;
+use connect_api::source::{RecordMetadata, SourceOffset, SourceRecord};
+
+use super::submitted_records::{Drained, PartitionKey, SubmittedRecords};
 use super::{TaskId, TaskStatusListener};
 use crate::storage::offset_codec::{offset_key, offset_value};
 use crate::storage::OffsetBackingStore;
 
 struct InFlight {
     handle: tokio::task::JoinHandle<Result<()>>,
-    entries: Vec<(Arc<SourcePartition>, SourceOffset)>,
+    entries: HashMap<PartitionKey, SourceOffset>,
     started: Instant,
 }
 
@@ -27,9 +29,9 @@ pub struct OffsetCommitter {
     store: Arc<dyn OffsetBackingStore>,
     status: Arc<dyn TaskStatusListener>,
     flush_timeout: Duration,
-    /// The newest acknowledged offset per partition, not yet written. Partitions are few per
-    /// task; a list beats hashing maps of values.
-    committable: Vec<(Arc<SourcePartition>, SourceOffset)>,
+    /// The newest acknowledged offset per partition, not yet written. Hashed: a MirrorMaker
+    /// task owns hundreds of source partitions.
+    committable: HashMap<PartitionKey, SourceOffset>,
     acked_since_commit: usize,
     in_flight: Option<InFlight>,
     /// Acknowledged records whose `commit_record` callback is still due.
@@ -39,10 +41,12 @@ pub struct OffsetCommitter {
     /// Successful writes whose `commit` callback is still due.
     commits_due: usize,
     topics_used: std::collections::HashSet<Arc<str>>,
-}
-
-fn same(a: &Arc<SourcePartition>, b: &Arc<SourcePartition>) -> bool {
-    Arc::ptr_eq(a, b) || **a == **b
+    /// The topic of the previous acknowledged record: runs of records to one topic skip the
+    /// set lookup.
+    last_topic: Option<Arc<str>>,
+    /// Set when the task missed its stop deadline and a replacement may be running: from
+    /// then on this task writes no offsets, which could go back behind the replacement's.
+    abandoned: CancellationToken,
 }
 
 impl OffsetCommitter {
@@ -53,6 +57,7 @@ impl OffsetCommitter {
         store: Arc<dyn OffsetBackingStore>,
         status: Arc<dyn TaskStatusListener>,
         flush_timeout: Duration,
+        abandoned: CancellationToken,
     ) -> OffsetCommitter {
         OffsetCommitter {
             id,
@@ -60,13 +65,15 @@ impl OffsetCommitter {
             store,
             status,
             flush_timeout,
-            committable: Vec::new(),
+            committable: HashMap::new(),
             acked_since_commit: 0,
             in_flight: None,
             deferred: Vec::new(),
             scratch: Vec::new(),
             commits_due: 0,
             topics_used: std::collections::HashSet::new(),
+            last_topic: None,
+            abandoned,
         }
     }
 
@@ -76,34 +83,34 @@ impl OffsetCommitter {
         let mut drained = std::mem::take(&mut self.scratch);
         self.submitted.drain_acknowledged(&mut drained);
         self.acked_since_commit += drained.len();
-        // Only the last record of each partition matters for the committable offset: walk
-        // backwards and keep the first offset seen per partition.
-        let mut seen: Vec<Arc<SourcePartition>> = Vec::new();
-        let first_new = self.deferred.len();
-        for d in drained.drain(..).rev() {
+        // The records of one partition come out together, oldest first: only the last of
+        // each run carries the offset to commit, so there is one map update per partition.
+        let mut records = drained.drain(..).peekable();
+        while let Some(d) = records.next() {
             if let Some(m) = &d.metadata {
-                if !self.topics_used.contains(&m.topic) {
-                    self.status.on_topic_used(&self.id, &m.topic);
-                    self.topics_used.insert(m.topic.clone());
+                let seen = self
+                    .last_topic
+                    .as_ref()
+                    .is_some_and(|t| Arc::ptr_eq(t, &m.topic));
+                if !seen {
+                    if !self.topics_used.contains(&m.topic) {
+                        self.status.on_topic_used(&self.id, &m.topic);
+                        self.topics_used.insert(m.topic.clone());
+                    }
+                    self.last_topic = Some(m.topic.clone());
                 }
             }
-            if !seen.iter().any(|p| same(p, &d.partition)) {
-                match self
-                    .committable
-                    .iter_mut()
-                    .find(|(p, _)| same(p, &d.partition))
-                {
-                    Some((_, o)) => *o = d.offset,
-                    None => self.committable.push((d.partition.clone(), d.offset)),
-                }
-                seen.push(d.partition);
-            }
+            let last_of_run = records
+                .peek()
+                .is_none_or(|next| !Arc::ptr_eq(&next.partition, &d.partition));
             if let Some(record) = d.record {
                 self.deferred.push((record, d.metadata));
             }
+            if last_of_run {
+                self.committable.insert(PartitionKey(d.partition), d.offset);
+            }
         }
-        // Collected backwards; callbacks run in acknowledgement order.
-        self.deferred[first_new..].reverse();
+        drop(records);
         self.scratch = drained;
     }
 
@@ -122,6 +129,16 @@ impl OffsetCommitter {
         if self.in_flight.is_some() {
             return;
         }
+        if self.abandoned.is_cancelled() {
+            if !self.committable.is_empty() {
+                tracing::warn!(
+                    "{} Skipping offset commit: the task has been cancelled",
+                    self.id
+                );
+                self.committable.clear();
+            }
+            return;
+        }
         if self.committable.is_empty() {
             // Nothing new: Apache still calls the task's commit.
             self.commits_due += 1;
@@ -135,7 +152,7 @@ impl OffsetCommitter {
         self.acked_since_commit = 0;
         let entries_to_write = std::mem::take(&mut self.committable);
         let mut entries = HashMap::with_capacity(entries_to_write.len());
-        for (partition, offset) in &entries_to_write {
+        for (PartitionKey(partition), offset) in &entries_to_write {
             match (
                 offset_key(&self.id.connector, partition),
                 offset_value(offset),
@@ -159,17 +176,25 @@ impl OffsetCommitter {
         });
     }
 
-    /// Checks on the background write; with `wait`, waits for it (at most
-    /// `offset.flush.timeout.ms`). A failed or timed-out write keeps its offsets for the next
-    /// attempt unless newer ones arrived; failures never fail the task.
+    /// Checks on the background write; with `wait`, waits for it. Either way a write that
+    /// has taken longer than `offset.flush.timeout.ms` is cancelled, as in Apache, so a hung
+    /// store cannot stop offsets from being committed for good. A failed or cancelled write
+    /// keeps its offsets for the next attempt unless newer ones arrived; failures never fail
+    /// the task.
     pub async fn finish(&mut self, wait: bool) {
         let Some(c) = &mut self.in_flight else { return };
-        if !wait && !c.handle.is_finished() {
-            return;
-        }
         let remaining = self.flush_timeout.saturating_sub(c.started.elapsed());
-        let outcome =
-            tokio::time::timeout(remaining.max(Duration::from_millis(1)), &mut c.handle).await;
+        let outcome = if c.handle.is_finished() {
+            Ok((&mut c.handle).await)
+        } else if remaining.is_zero() {
+            Err(())
+        } else if !wait {
+            return;
+        } else {
+            tokio::time::timeout(remaining, &mut c.handle)
+                .await
+                .map_err(|_| ())
+        };
         let Some(c) = self.in_flight.take() else {
             return;
         };
@@ -193,9 +218,171 @@ impl OffsetCommitter {
             }
         }
         for (partition, offset) in c.entries {
-            if !self.committable.iter().any(|(p, _)| same(p, &partition)) {
-                self.committable.push((partition, offset));
+            self.committable.entry(partition).or_insert(offset);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::MemoryOffsetBackingStore;
+    use async_trait::async_trait;
+    use connect_api::data::Value;
+    use connect_api::source::SourcePartition;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct NoStatus;
+    impl TaskStatusListener for NoStatus {
+        fn on_task_state(&self, _: &TaskId, _: super::super::State, _: Option<String>) {}
+    }
+
+    /// Its first write never finishes, like a write to a hung disk or broker.
+    #[derive(Default)]
+    struct FirstWriteHangs {
+        calls: AtomicUsize,
+        stored: MemoryOffsetBackingStore,
+    }
+
+    #[async_trait]
+    impl OffsetBackingStore for FirstWriteHangs {
+        async fn get(
+            &self,
+            keys: &[Vec<u8>],
+        ) -> Result<std::collections::HashMap<Vec<u8>, Vec<u8>>> {
+            self.stored.get(keys).await
+        }
+        async fn set(
+            &self,
+            entries: crate::storage::offset_backing_store::OffsetEntries,
+        ) -> Result<()> {
+            if self.calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::future::pending::<()>().await;
+            }
+            self.stored.set(entries).await
+        }
+        async fn all(&self) -> Result<std::collections::HashMap<Vec<u8>, Vec<u8>>> {
+            self.stored.all().await
+        }
+    }
+
+    #[tokio::test]
+    async fn hung_write_is_timed_out_and_retried_with_its_offsets() {
+        let submitted = SubmittedRecords::default();
+        let store = Arc::new(FirstWriteHangs::default());
+        let mut c = OffsetCommitter::new(
+            TaskId::new("src", 0),
+            submitted.clone(),
+            store.clone(),
+            Arc::new(NoStatus),
+            Duration::from_millis(50),
+            CancellationToken::new(),
+        );
+        let p = Arc::new(SourcePartition::from([("f".into(), Value::from("a"))]));
+        let record = SourceRecord::new(
+            p,
+            SourceOffset::from([("position".into(), Value::Int64(7))]),
+            "t",
+            None,
+            Value::Null,
+        );
+        let id = submitted.submit(record, Arc::from("t"));
+        submitted.acknowledge(id, super::super::submitted_records::Ack::Skipped);
+        c.drain();
+        c.start();
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        // What the task loop does on every pass and at the next flush interval.
+        c.drain();
+        c.finish(false).await;
+        c.start();
+        c.finish(true).await;
+        assert_eq!(c.take_commits_due(), 1);
+        assert_eq!(store.calls.load(Ordering::SeqCst), 2);
+        let stored = store.stored.all().await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(
+            stored.values().next().map(|v| v.as_slice()),
+            Some(&br#"{"position":7}"#[..])
+        );
+    }
+
+    #[tokio::test]
+    async fn newest_offset_of_each_partition_is_written() {
+        let submitted = SubmittedRecords::default();
+        let store = Arc::new(MemoryOffsetBackingStore::default());
+        let mut c = OffsetCommitter::new(
+            TaskId::new("src", 0),
+            submitted.clone(),
+            store.clone(),
+            Arc::new(NoStatus),
+            Duration::from_secs(5),
+            CancellationToken::new(),
+        );
+        let parts: Vec<_> = (0..200)
+            .map(|i| Arc::new(SourcePartition::from([("f".into(), Value::Int32(i))])))
+            .collect();
+        let mut ids = Vec::new();
+        for pos in 0..3i64 {
+            for p in &parts {
+                let r = SourceRecord::new(
+                    p.clone(),
+                    SourceOffset::from([("position".into(), Value::Int64(pos))]),
+                    "t",
+                    None,
+                    Value::Null,
+                );
+                ids.push(submitted.submit(r, Arc::from("t")));
             }
         }
+        // Partition 0's last record is still outstanding: it commits its second offset.
+        for (i, id) in ids.iter().enumerate() {
+            if i != 400 {
+                submitted.acknowledge(*id, super::super::submitted_records::Ack::Skipped);
+            }
+        }
+        c.drain();
+        c.start();
+        c.finish(true).await;
+        let stored = store.all().await.unwrap();
+        assert_eq!(stored.len(), 200);
+        for (i, p) in parts.iter().enumerate() {
+            let key = offset_key("src", p).unwrap();
+            let want: &[u8] = if i == 0 {
+                br#"{"position":1}"#
+            } else {
+                br#"{"position":2}"#
+            };
+            assert_eq!(stored[&key], want, "partition {i}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_task_writes_no_offsets() {
+        let submitted = SubmittedRecords::default();
+        let store = Arc::new(MemoryOffsetBackingStore::default());
+        let abandoned = CancellationToken::new();
+        let mut c = OffsetCommitter::new(
+            TaskId::new("src", 0),
+            submitted.clone(),
+            store.clone(),
+            Arc::new(NoStatus),
+            Duration::from_secs(5),
+            abandoned.clone(),
+        );
+        let p = Arc::new(SourcePartition::from([("f".into(), Value::from("a"))]));
+        let record = SourceRecord::new(
+            p,
+            SourceOffset::from([("position".into(), Value::Int64(7))]),
+            "t",
+            None,
+            Value::Null,
+        );
+        let id = submitted.submit(record, Arc::from("t"));
+        submitted.acknowledge(id, super::super::submitted_records::Ack::Skipped);
+        c.drain();
+        abandoned.cancel();
+        c.start();
+        c.finish(true).await;
+        assert!(store.all().await.unwrap().is_empty());
     }
 }

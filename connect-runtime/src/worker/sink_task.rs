@@ -200,6 +200,9 @@ pub struct SinkTaskSetup {
     pub status: Arc<dyn TaskStatusListener>,
     /// Cancelled to stop the task.
     pub cancel: CancellationToken,
+    /// Cancelled when the task misses its stop deadline: it then commits no more offsets,
+    /// since a replacement may already own its partitions.
+    pub abandoned: CancellationToken,
     /// Pause / resume.
     pub target: watch::Receiver<TargetState>,
 }
@@ -212,9 +215,16 @@ pub async fn run(setup: SinkTaskSetup) {
         Ok(mut l) => {
             let result = l.execute().await;
             let shutdown = l.shutdown(result.is_ok()).await;
-            if let Err(e) = result.and(shutdown) {
-                tracing::error!("{id} Task threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted: {}", e.trace());
-                status.on_task_state(&id, State::Failed, Some(e.trace()));
+            match result.and(shutdown) {
+                Ok(()) => {}
+                // A retry cut short by the stop: the record was not delivered, nor committed.
+                Err(e) if l.errors.interrupted() => {
+                    tracing::info!("{id} stopped while retrying: {e}");
+                }
+                Err(e) => {
+                    tracing::error!("{id} Task threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted: {}", e.trace());
+                    status.on_task_state(&id, State::Failed, Some(e.trace()));
+                }
             }
         }
         Err(e) => status.on_task_state(&id, State::Failed, Some(e.trace())),
@@ -247,6 +257,7 @@ struct SinkTaskLoop {
     offset_flush_interval: Duration,
     status: Arc<dyn TaskStatusListener>,
     cancel: CancellationToken,
+    abandoned: CancellationToken,
     target: watch::Receiver<TargetState>,
     started: bool,
 }
@@ -282,6 +293,7 @@ impl SinkTaskLoop {
             offset_flush_interval: s.offset_flush_interval,
             status: s.status,
             cancel: s.cancel,
+            abandoned: s.abandoned,
             target: s.target,
             started: false,
         })
@@ -689,7 +701,7 @@ impl SinkTaskLoop {
 
     async fn shutdown(&mut self, clean: bool) -> Result<()> {
         if self.started {
-            if clean {
+            if clean && !self.abandoned.is_cancelled() {
                 self.commit().await;
             }
             let assignment = lock(&self.context.state).assignment.clone();
