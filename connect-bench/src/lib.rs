@@ -33,15 +33,23 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
     let mut out = String::new();
     out.push_str("| scenario | ours | baseline | ratio |\n|---|---|---|---|\n");
     let mut peak_streaming = 0;
-    for (label, converter) in [
-        ("String", "org.apache.kafka.connect.storage.StringConverter"),
-        ("Json", "org.apache.kafka.connect.json.JsonConverter"),
+    for (label, converter, encoding) in [
+        (
+            "String",
+            "org.apache.kafka.connect.storage.StringConverter",
+            Encoding::Raw,
+        ),
+        (
+            "Json",
+            "org.apache.kafka.connect.json.JsonConverter",
+            Encoding::JsonEnvelope,
+        ),
     ] {
         let ours_topic = format!("p1-ours-{label}");
         let base_topic = format!("p1-base-{label}");
         harness::create_topic(&broker, &ours_topic)?;
         harness::create_topic(&broker, &base_topic)?;
-        let base = baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic)?;
+        let base = baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic, encoding)?;
         let ours = worker_file_to_kafka(
             bin,
             &broker,
@@ -129,7 +137,8 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
             let base_topic = format!("scale-base-{n}-{s}");
             harness::create_topic(&broker, &ours_topic)?;
             harness::create_topic(&broker, &base_topic)?;
-            let base = baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic)?;
+            let base =
+                baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic, Encoding::Raw)?;
             let ours = worker_file_to_kafka(
                 bin,
                 &broker,

@@ -75,14 +75,27 @@ fn producer_config(bootstrap: &str) -> ClientConfig {
 }
 
 /// Baseline P1: a bare rdkafka producer loop over the file, line by line.
-pub fn baseline_file_to_kafka(bootstrap: &str, input: &Path, topic: &str) -> Result<Measurement> {
+pub fn baseline_file_to_kafka(
+    bootstrap: &str,
+    input: &Path,
+    topic: &str,
+    encoding: Encoding,
+) -> Result<Measurement> {
     let start = Instant::now();
     let producer: ThreadedProducer<DefaultProducerContext> = producer_config(bootstrap).create()?;
     let reader = BufReader::with_capacity(1 << 16, std::fs::File::open(input)?);
     let (mut records, mut bytes) = (0u64, 0u64);
+    let mut encoded = Vec::with_capacity(256);
     for line in reader.split(b'\n') {
         let line = line?;
-        let mut record = BaseRecord::<(), [u8]>::to(topic).payload(&line[..]);
+        let payload: &[u8] = match encoding {
+            Encoding::Raw => &line,
+            Encoding::JsonEnvelope => {
+                json_envelope(&line, &mut encoded);
+                &encoded
+            }
+        };
+        let mut record = BaseRecord::<(), [u8]>::to(topic).payload(payload);
         loop {
             match producer.send(record) {
                 Ok(()) => break,
@@ -109,6 +122,32 @@ pub fn baseline_file_to_kafka(bootstrap: &str, input: &Path, topic: &str) -> Res
         peak_rss_kib: 0,
         first_record_seconds: None,
     })
+}
+
+/// What the P1 baseline sends for each line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// The line's bytes, as StringConverter sends them.
+    Raw,
+    /// The bytes JsonConverter (`schemas.enable=true`) sends for a string, so that both
+    /// sides put the same bytes on the wire.
+    JsonEnvelope,
+}
+
+/// `{"schema":{"type":"string","optional":false},"payload":"<line>"}`, escaping what JSON
+/// requires: the least a producer of those bytes has to do.
+pub fn json_envelope(line: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(br#"{"schema":{"type":"string","optional":false},"payload":""#);
+    for &b in line {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0..=0x1f => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+            _ => out.push(b),
+        }
+    }
+    out.extend_from_slice(b"\"}");
 }
 
 /// What a P1 run moves: the input file, its shape, the topic and the converter.
@@ -389,4 +428,31 @@ pub fn default_worker_binary() -> PathBuf {
         env!("CARGO_MANIFEST_DIR"),
         "/../target/release/connect-standalone"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_baseline_sends_what_json_converter_sends() {
+        use connect_api::data::{Value, STRING_SCHEMA};
+        use connect_api::header::Headers;
+        use connect_api::storage::Converter;
+        let mut c = connect_converters::JsonConverter::default();
+        c.configure(&Default::default(), false).unwrap();
+        // What FileStreamSource sends: a non-optional string.
+        let line = "42xx \"quoted\" back\\slash \u{1} é";
+        let value = Value::String(line.into());
+        let want = c
+            .from_connect_data("t", &Headers::new(), Some(&STRING_SCHEMA), &value)
+            .unwrap()
+            .unwrap();
+        let mut got = Vec::new();
+        json_envelope(line.as_bytes(), &mut got);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
+    }
 }

@@ -89,7 +89,7 @@ impl SinkTask for RecordingTask {
         for r in records {
             *mine
                 .entry((
-                    r.original_topic.clone(),
+                    r.original_topic.to_string(),
                     r.original_kafka_partition,
                     r.original_kafka_offset,
                 ))

@@ -138,7 +138,7 @@ macro_rules! impl_connect_record_fields {
             &mut self.headers
         }
         fn set_topic(&mut self, topic: String) {
-            self.topic = topic;
+            self.topic = topic.into();
         }
         fn set_key(&mut self, schema: Option<$crate::data::Schema>, key: $crate::data::Value) {
             self.key_schema = schema;

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::connector::{impl_connect_record_fields, ConnectRecord};
 use crate::data::{Schema, Value};
@@ -32,8 +33,9 @@ impl fmt::Display for TimestampType {
 /// A record consumed from Kafka and delivered to a sink task (Java's `SinkRecord`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SinkRecord {
-    /// The topic (after transformations).
-    pub topic: String,
+    /// The topic (after transformations). Shared: the records of one topic point at one
+    /// name, so consuming a record allocates nothing for it.
+    pub topic: Arc<str>,
     /// The partition (after transformations).
     pub kafka_partition: i32,
     /// The key's schema.
@@ -53,7 +55,7 @@ pub struct SinkRecord {
     /// The headers.
     pub headers: Headers,
     /// The topic the record was consumed from, before any transformation renamed it.
-    pub original_topic: String,
+    pub original_topic: Arc<str>,
     /// The partition the record was consumed from.
     pub original_kafka_partition: i32,
     /// The offset the record was consumed at.
@@ -61,9 +63,10 @@ pub struct SinkRecord {
 }
 
 impl SinkRecord {
-    /// A record as consumed from `topic`/`partition` at `offset`.
+    /// A record as consumed from `topic`/`partition` at `offset`. Pass an `Arc<str>` to share
+    /// the topic's name with other records.
     pub fn new(
-        topic: impl Into<String>,
+        topic: impl Into<Arc<str>>,
         partition: i32,
         key_schema: Option<Schema>,
         key: Value,

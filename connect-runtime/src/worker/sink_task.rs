@@ -48,30 +48,57 @@ fn full_match(re: &str) -> String {
     format!("^({inner})$")
 }
 
-/// The next offset per partition of the records polled since the last successful `put`,
-/// keyed by topic then partition so that a record's update needs no allocation.
+/// The next offset per partition of the records polled since the last successful `put`.
+/// Consecutive records usually come from one partition: its entry is kept aside and updated
+/// in place, and only a change of partition touches the map.
 #[derive(Default)]
-struct ConsumedPositions(HashMap<String, HashMap<i32, i64>>);
+struct ConsumedPositions {
+    last: Option<(Arc<str>, i32, i64)>,
+    earlier: HashMap<(Arc<str>, i32), i64>,
+}
 
 impl ConsumedPositions {
-    fn advance(&mut self, topic: &str, partition: i32, next: i64) {
-        match self.0.get_mut(topic) {
-            Some(parts) => {
-                parts.insert(partition, next);
+    fn advance(&mut self, topic: &Arc<str>, partition: i32, next: i64) {
+        if let Some((t, p, n)) = &mut self.last {
+            if *p == partition && Arc::ptr_eq(t, topic) {
+                *n = next;
+                return;
             }
-            None => {
-                self.0
-                    .insert(topic.to_owned(), HashMap::from([(partition, next)]));
-            }
+        }
+        if let Some((t, p, n)) = self.last.replace((topic.clone(), partition, next)) {
+            self.earlier.insert((t, p), n);
         }
     }
 
     fn drain_into(&mut self, current: &mut HashMap<TopicPartition, i64>) {
-        for (topic, parts) in self.0.drain() {
-            for (partition, next) in parts {
-                current.insert(TopicPartition::new(&topic, partition), next);
-            }
+        // `last` holds the newest position of its partition: it goes in after `earlier`.
+        for ((topic, partition), next) in self
+            .earlier
+            .drain()
+            .chain(self.last.take().map(|(t, p, n)| ((t, p), n)))
+        {
+            current.insert(TopicPartition::new(&*topic, partition), next);
         }
+    }
+}
+
+/// The shared names of the topics a task consumes, so that a record's topic costs no
+/// allocation. A task subscribed to more topics than this allocates for the rest.
+#[derive(Default)]
+struct TopicNames(Vec<Arc<str>>);
+
+impl TopicNames {
+    const MAX: usize = 64;
+
+    fn get(&mut self, topic: &str) -> Arc<str> {
+        if let Some(t) = self.0.iter().find(|t| &***t == topic) {
+            return t.clone();
+        }
+        let t: Arc<str> = Arc::from(topic);
+        if self.0.len() < Self::MAX {
+            self.0.push(t.clone());
+        }
+        t
     }
 }
 
@@ -242,6 +269,7 @@ struct SinkTaskLoop {
     header_converter: Box<dyn HeaderConverter>,
     consumer: BaseConsumer<RebalanceRecorder>,
     errors: ErrorHandler,
+    topic_names: TopicNames,
     context: Arc<Context>,
     /// Next offset per partition after the last successful `put`.
     current: HashMap<TopicPartition, i64>,
@@ -285,6 +313,7 @@ impl SinkTaskLoop {
             header_converter: s.header_converter,
             consumer,
             errors: s.errors,
+            topic_names: TopicNames::default(),
             context,
             current: HashMap::new(),
             committed: HashMap::new(),
@@ -437,7 +466,7 @@ impl SinkTaskLoop {
         timeout: Duration,
         consumed: &mut ConsumedPositions,
     ) -> Result<Vec<SinkRecord>> {
-        let mut batch = Vec::new();
+        let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut wait = timeout;
         while batch.len() < MAX_BATCH {
             let msg = match self.consumer.poll(wait) {
@@ -449,11 +478,13 @@ impl SinkTaskLoop {
                 }
             };
             wait = Duration::ZERO;
+            let topic = self.topic_names.get(msg.topic());
             // The consumed position advances even when the error policy skips the record; it
             // reaches `current` only once `put` took the batch.
-            consumed.advance(msg.topic(), msg.partition(), msg.offset() + 1);
+            consumed.advance(&topic, msg.partition(), msg.offset() + 1);
             if let Some(record) = convert_and_transform(
                 &msg,
+                topic,
                 &*self.key_converter,
                 &*self.value_converter,
                 &*self.header_converter,
@@ -717,6 +748,7 @@ impl SinkTaskLoop {
 
 fn convert_and_transform(
     msg: &BorrowedMessage<'_>,
+    topic_name: Arc<str>,
     key_converter: &dyn Converter,
     value_converter: &dyn Converter,
     header_converter: &dyn HeaderConverter,
@@ -761,7 +793,7 @@ fn convert_and_transform(
         return Ok(None);
     };
     let mut record = SinkRecord::new(
-        topic,
+        topic_name,
         msg.partition(),
         key.schema,
         key.value,
