@@ -380,3 +380,52 @@ async fn kill_9_while_the_sink_is_rebalancing_loses_nothing() {
     let repeats = assert_all_delivered(dir, topic, partitions, 10_000, "worker-2.log");
     eprintln!("kill -9 while rebalancing: 40000 records, {repeats} delivered twice");
 }
+
+/// How long a standalone worker killed -9 and restarted at once takes to deliver again, with
+/// the default consumer settings: its sinks get their partitions back only once the broker
+/// gives up on the killed member's session (Apache's 45 s default would make this minutes in
+/// a busy test run; the worker's sink consumers default to 8 s).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restarted_worker_resumes_its_sink_within_seconds() {
+    let Some(broker) = broker("a_restarted_worker_resumes_its_sink_within_seconds") else {
+        return;
+    };
+    let (topic, name) = ("resume-kill", "resume-kill-sink");
+    broker.create_topic(topic, 1).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    configure(broker, dir, name, topic, 1);
+    // The defaults under test, not the short session the other tests here use.
+    let path = dir.join("worker.json");
+    let mut worker: HashMap<String, String> =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    worker.remove("consumer.session.timeout.ms");
+    worker.remove("consumer.heartbeat.interval.ms");
+    std::fs::write(&path, serde_json::to_vec(&worker).unwrap()).unwrap();
+    produce(&broker.bootstrap, topic, 1, 0, 1_000);
+    let mut child = Child::start(dir, "worker-1.log");
+    assert!(
+        wait_until(Duration::from_secs(60), || delivered(dir, topic).0.len()
+            >= 1_000),
+        "the first records were not delivered"
+    );
+    // Past the first commit, so that the restart starts from a committed offset.
+    std::thread::sleep(Duration::from_millis(500));
+    child.process.kill9();
+    produce(&broker.bootstrap, topic, 1, 1_000, 2_000);
+    let restarted = std::time::Instant::now();
+    let _child = Child::start(dir, "worker-2.log");
+    assert!(
+        wait_until(Duration::from_secs(120), || delivered(dir, topic).0.len()
+            >= 2_000),
+        "the restarted worker did not deliver"
+    );
+    let resumed = restarted.elapsed();
+    eprintln!("kill -9 and restart: delivering again after {resumed:.1?}");
+    // Far below Apache's 45 s session: the restart did not wait out the default.
+    assert!(
+        resumed < Duration::from_secs(20),
+        "resumed only after {resumed:?}; worker log:\n{}",
+        std::fs::read_to_string(dir.join("worker-2.log")).unwrap_or_default()
+    );
+}

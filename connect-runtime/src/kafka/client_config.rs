@@ -107,6 +107,12 @@ pub fn producer_props(
     Ok(p)
 }
 
+/// The sink consumers' `session.timeout.ms` unless configured (Apache: 45000).
+pub const SINK_SESSION_TIMEOUT_MS: &str = "8000";
+/// The sink consumers' `heartbeat.interval.ms` unless configured (Apache: 3000), a quarter of
+/// the session.
+pub const SINK_HEARTBEAT_INTERVAL_MS: &str = "2000";
+
 /// Consumer settings for a sink task.
 pub fn consumer_props(
     worker: &WorkerConfig,
@@ -128,6 +134,15 @@ pub fn consumer_props(
     // time, then idles for the rest: the file grew in bursts with ~0.8 s stalls between
     // them. Java's consumer has no such pause.
     p.insert("fetch.queue.backoff.ms".into(), "5".into());
+    // A worker killed and restarted rejoins its sinks' groups as a new member, and gets no
+    // partitions until the broker gives up on its dead predecessor: after a session timeout
+    // (45 s by default). Heartbeats come from librdkafka's own thread, never held up by the
+    // task, so a short session is safe; 8 s lets a restarted worker resume within 10 s.
+    p.insert("session.timeout.ms".into(), SINK_SESSION_TIMEOUT_MS.into());
+    p.insert(
+        "heartbeat.interval.ms".into(),
+        SINK_HEARTBEAT_INTERVAL_MS.into(),
+    );
     p.extend(worker.originals_with_prefix("consumer."));
     apply_overrides(
         &mut p,

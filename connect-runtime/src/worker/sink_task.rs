@@ -270,6 +270,8 @@ struct SinkTaskLoop {
     consumer: BaseConsumer<RebalanceRecorder>,
     errors: ErrorHandler,
     topic_names: TopicNames,
+    /// The partition of the last record consumed, and the offset expected next from it.
+    last_consumed: Option<(Arc<str>, i32, i64)>,
     context: Arc<Context>,
     /// Next offset per partition after the last successful `put`.
     current: HashMap<TopicPartition, i64>,
@@ -314,6 +316,7 @@ impl SinkTaskLoop {
             consumer,
             errors: s.errors,
             topic_names: TopicNames::default(),
+            last_consumed: None,
             context,
             current: HashMap::new(),
             committed: HashMap::new(),
@@ -479,6 +482,13 @@ impl SinkTaskLoop {
             };
             wait = Duration::ZERO;
             let topic = self.topic_names.get(msg.topic());
+            note_offset_gap(
+                &mut self.last_consumed,
+                &self.id,
+                &topic,
+                msg.partition(),
+                msg.offset(),
+            );
             // The consumed position advances even when the error policy skips the record; it
             // reaches `current` only once `put` took the batch.
             consumed.advance(&topic, msg.partition(), msg.offset() + 1);
@@ -744,6 +754,27 @@ impl SinkTaskLoop {
             Ok(())
         }
     }
+}
+
+/// Logs (at debug level) records the consumer passed over within a partition: expected on
+/// compacted topics and around transaction markers, a sign of trouble anywhere else. `last`
+/// holds the partition of the previous record and the offset expected next from it.
+fn note_offset_gap(
+    last: &mut Option<(Arc<str>, i32, i64)>,
+    id: &TaskId,
+    topic: &Arc<str>,
+    partition: i32,
+    offset: i64,
+) {
+    if let Some((t, p, next)) = last {
+        if *p == partition && Arc::ptr_eq(t, topic) && *next != offset {
+            tracing::debug!(
+                "{id} {topic}-{partition}: consumed offset {offset} after {}",
+                *next - 1
+            );
+        }
+    }
+    *last = Some((topic.clone(), partition, offset + 1));
 }
 
 fn convert_and_transform(

@@ -90,7 +90,9 @@ impl ConnectProcess {
         let child = Command::new(env!("CARGO_BIN_EXE_connect-standalone"))
             .arg(worker_props)
             .args(connectors)
-            .env("RUST_LOG", "info")
+            // The sink loop's commits and any offsets its consumer passed over: what a lost
+            // record's post-mortem needs.
+            .env("RUST_LOG", "info,connect_runtime::worker::sink_task=debug")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log_file))
             .spawn()
