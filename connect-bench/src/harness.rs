@@ -9,10 +9,15 @@ pub use connect_testbed::{free_port, wait_for_port, Broker};
 
 /// Creates a one-partition topic for a benchmark, from outside any async runtime.
 pub fn create_topic(broker: &Broker, name: &str) -> Result<()> {
+    create_topic_with_partitions(broker, name, 1)
+}
+
+/// Creates a topic of `partitions` partitions, from outside any async runtime.
+pub fn create_topic_with_partitions(broker: &Broker, name: &str, partitions: i32) -> Result<()> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(broker.create_topic(name, 1))
+        .block_on(broker.create_topic(name, partitions))
 }
 
 /// Resident set size and its peak, in KiB, from `/proc/<pid>/status`.

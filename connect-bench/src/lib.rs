@@ -23,6 +23,103 @@ fn row(out: &mut String, name: &str, ours: &Measurement, base: &Measurement) {
     );
 }
 
+/// What a P2 run consumes, and with how many sink tasks.
+struct P2Run<'a> {
+    bin: &'a Path,
+    broker: &'a harness::Broker,
+    dir: &'a Path,
+    topic: &'a str,
+    lines: u64,
+    size: usize,
+    tasks: usize,
+}
+
+/// P2 from `run.topic`: the worker's FileStreamSink against a bare consumer, start to end,
+/// then by phase.
+fn p2(out: &mut String, run: &P2Run<'_>) -> anyhow::Result<()> {
+    let P2Run {
+        bin,
+        broker,
+        dir,
+        topic,
+        lines,
+        size,
+        tasks,
+    } = *run;
+    let base = baseline_kafka_to_file(
+        &broker.bootstrap,
+        topic,
+        &dir.join(format!("base-{topic}.out")),
+        lines,
+    )?;
+    let ours = worker_kafka_to_file(
+        bin,
+        broker,
+        dir,
+        topic,
+        &dir.join(format!("ours-{topic}.out")),
+        lines,
+        size,
+        tasks,
+    )?;
+    let shape = if tasks > 1 {
+        format!("{tasks} partitions, tasks.max={tasks}, ")
+    } else {
+        String::new()
+    };
+    row(
+        out,
+        &format!("P2 Kafka → file, {shape}StringConverter, {lines} × {size} B, start to end"),
+        &ours,
+        &base,
+    );
+    if let (Some(o), Some(b), Some(of), Some(bf)) = (
+        ours.data_phase(),
+        base.data_phase(),
+        ours.first_record_seconds,
+        base.first_record_seconds,
+    ) {
+        let _ = writeln!(
+            out,
+            "| P2 {shape}fixed cost: start, group join, first record | {of:.2} s | {bf:.2} s | |"
+        );
+        row(
+            out,
+            &format!("P2 {shape}data phase: first record to last byte"),
+            &o,
+            &b,
+        );
+    }
+    Ok(())
+}
+
+/// P1 once each way: the worker into `<name>-ours`, the baseline into `<name>-base`, both
+/// topics of `partitions` partitions. Returns (ours, baseline).
+fn p1_pair(
+    bin: &Path,
+    broker: &harness::Broker,
+    dir: &Path,
+    run: &FileRun<'_>,
+    encoding: Encoding,
+    partitions: i32,
+) -> anyhow::Result<(Measurement, Measurement)> {
+    let ours_topic = format!("{}-ours", run.topic);
+    let base_topic = format!("{}-base", run.topic);
+    harness::create_topic_with_partitions(broker, &ours_topic, partitions)?;
+    harness::create_topic_with_partitions(broker, &base_topic, partitions)?;
+    let base = baseline_file_to_kafka(&broker.bootstrap, run.input, &base_topic, encoding)?;
+    let ours = worker_file_to_kafka(
+        bin,
+        broker,
+        dir,
+        &FileRun {
+            topic: &ours_topic,
+            ..*run
+        },
+    )?;
+    Ok((ours, base))
+}
+
 /// Runs P1 (String and Json converters), P2 and P4 with `lines` lines of `size` bytes, plus
 /// the scaling series when asked; returns the report as Markdown tables.
 pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result<String> {
@@ -45,22 +142,19 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
             Encoding::JsonEnvelope,
         ),
     ] {
-        let ours_topic = format!("p1-ours-{label}");
-        let base_topic = format!("p1-base-{label}");
-        harness::create_topic(&broker, &ours_topic)?;
-        harness::create_topic(&broker, &base_topic)?;
-        let base = baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic, encoding)?;
-        let ours = worker_file_to_kafka(
+        let (ours, base) = p1_pair(
             bin,
             &broker,
             dir.path(),
             &FileRun {
                 input: &input,
-                topic: &ours_topic,
+                topic: &format!("p1-{label}"),
                 converter,
                 lines,
                 size,
             },
+            encoding,
+            1,
         )?;
         peak_streaming = peak_streaming.max(ours.peak_rss_kib);
         row(
@@ -70,39 +164,55 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
             &base,
         );
     }
-    warm_up_groups(&broker.bootstrap, "p1-ours-String")?;
-    let base = baseline_kafka_to_file(
-        &broker.bootstrap,
-        "p1-ours-String",
-        &dir.path().join("base.out"),
-        lines,
-    )?;
-    let ours = worker_kafka_to_file(
-        bin,
-        &broker,
-        dir.path(),
-        "p1-ours-String",
-        &dir.path().join("ours.out"),
-        lines,
-        size,
-    )?;
-    row(
+    warm_up_groups(&broker.bootstrap, "p1-String-ours")?;
+    p2(
         &mut out,
-        &format!("P2 Kafka → file, StringConverter, {lines} × {size} B, start to end"),
-        &ours,
-        &base,
-    );
-    if let (Some(o), Some(b), Some(of), Some(bf)) = (
-        ours.data_phase(),
-        base.data_phase(),
-        ours.first_record_seconds,
-        base.first_record_seconds,
-    ) {
-        let _ = writeln!(
-            out,
-            "| P2 fixed cost: start, group join, first record | {of:.2} s | {bf:.2} s | |"
+        &P2Run {
+            bin,
+            broker: &broker,
+            dir: dir.path(),
+            topic: "p1-String-ours",
+            lines,
+            size,
+            tasks: 1,
+        },
+    )?;
+    if broker.kind == connect_testbed::BrokerKind::Apache {
+        // Partitions need Apache's broker. One source task (FileStreamSource has one) into
+        // four partitions, then four sink tasks against one bare consumer of all four.
+        let (ours, base) = p1_pair(
+            bin,
+            &broker,
+            dir.path(),
+            &FileRun {
+                input: &input,
+                topic: "p1x4",
+                converter: "org.apache.kafka.connect.storage.StringConverter",
+                lines,
+                size,
+            },
+            Encoding::Raw,
+            4,
+        )?;
+        peak_streaming = peak_streaming.max(ours.peak_rss_kib);
+        row(
+            &mut out,
+            &format!("P1 file → Kafka, 4 partitions, StringConverter, {lines} × {size} B"),
+            &ours,
+            &base,
         );
-        row(&mut out, "P2 data phase: first record to last byte", &o, &b);
+        p2(
+            &mut out,
+            &P2Run {
+                bin,
+                broker: &broker,
+                dir: dir.path(),
+                topic: "p1x4-ours",
+                lines,
+                size,
+                tasks: 4,
+            },
+        )?;
     }
     let (ready, idle) = footprint(bin, &broker, dir.path())?;
     let _ = writeln!(
@@ -133,23 +243,19 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
         ] {
             let input = dir.path().join(format!("scale-{n}-{s}.txt"));
             write_input(&input, n, s)?;
-            let ours_topic = format!("scale-ours-{n}-{s}");
-            let base_topic = format!("scale-base-{n}-{s}");
-            harness::create_topic(&broker, &ours_topic)?;
-            harness::create_topic(&broker, &base_topic)?;
-            let base =
-                baseline_file_to_kafka(&broker.bootstrap, &input, &base_topic, Encoding::Raw)?;
-            let ours = worker_file_to_kafka(
+            let (ours, base) = p1_pair(
                 bin,
                 &broker,
                 dir.path(),
                 &FileRun {
                     input: &input,
-                    topic: &ours_topic,
+                    topic: &format!("scale-{n}-{s}"),
                     converter: "org.apache.kafka.connect.storage.StringConverter",
                     lines: n,
                     size: s,
                 },
+                Encoding::Raw,
+                1,
             )?;
             row(&mut out, &format!("{n} × {s} B"), &ours, &base);
             std::fs::remove_file(&input)?;

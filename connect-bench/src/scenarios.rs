@@ -275,7 +275,10 @@ pub fn baseline_kafka_to_file(
     let start = Instant::now();
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
-        .set("group.id", format!("bench-baseline-{}", std::process::id()))
+        .set(
+            "group.id",
+            format!("bench-baseline-{}-{topic}", std::process::id()),
+        )
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
         // As the worker's consumer is configured: without it librdkafka pauses fetching for
@@ -320,6 +323,7 @@ pub fn worker_kafka_to_file(
     output: &Path,
     lines: u64,
     size: usize,
+    tasks: usize,
 ) -> Result<Measurement> {
     let port = free_port()?;
     let worker_props = worker_properties(
@@ -331,7 +335,7 @@ pub fn worker_kafka_to_file(
     let sink = dir.join(format!("sink-{topic}.properties"));
     std::fs::write(
         &sink,
-        format!("name=bench-sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile={}\ntopics={topic}\n", output.display()),
+        format!("name=bench-sink-{topic}\nconnector.class=FileStreamSink\ntasks.max={tasks}\nfile={}\ntopics={topic}\n", output.display()),
     )?;
     let expected = lines * (size as u64 + 1);
     let start = Instant::now();

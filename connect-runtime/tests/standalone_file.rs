@@ -215,7 +215,13 @@ fn kill_test_files(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
-    let broker = Broker::start();
+    // On Apache's broker: tansu returns nothing for a fetch from an offset inside a record
+    // batch and moves on to the next batch, so a sink restarted at a committed offset in the
+    // middle of a batch (the source sends 2,000 lines per batch) silently skips the rest of it.
+    if !apache_available("kill_9_mid_stream_loses_nothing_and_tears_no_line") {
+        return;
+    }
+    let broker = Broker::apache();
     broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -251,9 +257,8 @@ async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
             assert!(known.contains(l), "torn or merged line in sink: {l:?}");
         }
     }
-    // A last clean run delivers the rest. On tansu the restarted sink first waits out its
-    // killed predecessors' sessions and a slow group join, longer still when the machine is
-    // busy with the other tests: allow minutes.
+    // A last clean run delivers the rest, once the killed worker's consumer session has
+    // ended; allow minutes on a machine busy with the other tests.
     let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
     let complete = wait_until(Duration::from_secs(300), || {
         let got: std::collections::HashSet<String> = read_lines(&output).into_iter().collect();
@@ -606,7 +611,13 @@ async fn source_creates_its_topic_when_topic_creation_is_configured() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_while_the_sink_is_paused_loses_nothing() {
-    let broker = Broker::start();
+    // On Apache's broker: tansu returns nothing for a fetch from an offset inside a record
+    // batch and moves on to the next batch, so a sink restarted at a committed offset in the
+    // middle of a batch (the source sends 2,000 lines per batch) silently skips the rest of it.
+    if !apache_available("kill_9_while_the_sink_is_paused_loses_nothing") {
+        return;
+    }
+    let broker = Broker::apache();
     broker.topic_for_producing("connect-test").await;
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
