@@ -23,24 +23,16 @@ fn row(out: &mut String, name: &str, ours: &Measurement, base: &Measurement) {
     );
 }
 
-/// What a P2 run consumes, and with how many sink tasks.
-struct P2Run<'a> {
-    bin: &'a Path,
-    broker: &'a harness::Broker,
-    dir: &'a Path,
-    topic: &'a str,
-    lines: u64,
-    size: usize,
-    tasks: usize,
-}
-
 /// P2 from `run.topic`: the worker's FileStreamSink against a bare consumer, start to end,
 /// then by phase.
-fn p2(out: &mut String, run: &P2Run<'_>) -> anyhow::Result<()> {
-    let P2Run {
-        bin,
-        broker,
-        dir,
+fn p2(
+    out: &mut String,
+    bin: &Path,
+    broker: &harness::Broker,
+    dir: &Path,
+    run: &SinkRun<'_>,
+) -> anyhow::Result<()> {
+    let SinkRun {
         topic,
         lines,
         size,
@@ -56,11 +48,8 @@ fn p2(out: &mut String, run: &P2Run<'_>) -> anyhow::Result<()> {
         bin,
         broker,
         dir,
-        topic,
         &dir.join(format!("ours-{topic}.out")),
-        lines,
-        size,
-        tasks,
+        run,
     )?;
     let shape = if tasks > 1 {
         format!("{tasks} partitions, tasks.max={tasks}, ")
@@ -167,10 +156,10 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
     warm_up_groups(&broker.bootstrap, "p1-String-ours")?;
     p2(
         &mut out,
-        &P2Run {
-            bin,
-            broker: &broker,
-            dir: dir.path(),
+        bin,
+        &broker,
+        dir.path(),
+        &SinkRun {
             topic: "p1-String-ours",
             lines,
             size,
@@ -203,10 +192,10 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
         );
         p2(
             &mut out,
-            &P2Run {
-                bin,
-                broker: &broker,
-                dir: dir.path(),
+            bin,
+            &broker,
+            dir.path(),
+            &SinkRun {
                 topic: "p1x4-ours",
                 lines,
                 size,

@@ -314,17 +314,33 @@ pub fn baseline_kafka_to_file(
     })
 }
 
+/// What a P2 run consumes, and with how many sink tasks.
+#[derive(Debug, Clone, Copy)]
+pub struct SinkRun<'a> {
+    /// The topic to drain.
+    pub topic: &'a str,
+    /// Records in it.
+    pub lines: u64,
+    /// Bytes per record.
+    pub size: usize,
+    /// The sink's `tasks.max`.
+    pub tasks: usize,
+}
+
 /// Ours P2: `connect-standalone` with a FileStreamSink, until the file holds every record.
 pub fn worker_kafka_to_file(
     bin: &Path,
     broker: &Broker,
     dir: &Path,
-    topic: &str,
     output: &Path,
-    lines: u64,
-    size: usize,
-    tasks: usize,
+    run: &SinkRun<'_>,
 ) -> Result<Measurement> {
+    let SinkRun {
+        topic,
+        lines,
+        size,
+        tasks,
+    } = *run;
     let port = free_port()?;
     let worker_props = worker_properties(
         dir,
