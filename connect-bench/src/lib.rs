@@ -223,6 +223,7 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
         out.push_str(
             "\n| P1 scaling (StringConverter) | ours | baseline | ratio |\n|---|---|---|---|\n",
         );
+        let mut rss = Vec::new();
         for (n, s) in [
             (100_000u64, 100usize),
             (1_000_000, 100),
@@ -247,7 +248,16 @@ pub fn run(bin: &Path, lines: u64, size: usize, scaling: bool) -> anyhow::Result
                 1,
             )?;
             row(&mut out, &format!("{n} × {s} B"), &ours, &base);
+            rss.push((n, s, ours.peak_rss_kib));
             std::fs::remove_file(&input)?;
+        }
+        out.push_str("\n| P4 RSS while P1 runs (peak) | ours | target | |\n|---|---|---|---|\n");
+        for (n, s, kib) in rss {
+            let _ = writeln!(
+                out,
+                "| {n} × {s} B | {:.1} MB | ≤ 64 MB | |",
+                kib as f64 / 1024.0
+            );
         }
     }
     Ok(out)

@@ -183,6 +183,10 @@ fn topic_values(bootstrap: &str, topic: &str) -> std::collections::HashSet<Strin
 /// The files of a kill -9 test: a worker that commits every 200 ms and whose sink consumers'
 /// sessions expire after 6 s (a killed consumer leaves its group only then), and the shipped
 /// source reading `test.txt`; returns (worker file, source file, input, output).
+/// The kill tests' worker log: the sink loop's commits and any offsets its consumer passed
+/// over are what the post-mortem of a lost record needs.
+const KILL_TEST_LOG: &str = "info,connect_runtime::worker::sink_task=debug";
+
 fn kill_test_files(
     dir: &std::path::Path,
     bootstrap: &str,
@@ -241,7 +245,8 @@ async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
         let lines = test_lines(per_round, round * per_round);
         append_lines(&input, &lines, round * per_round);
         all.extend(lines);
-        let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+        let mut connect =
+            ConnectProcess::start_logging(&worker, &[&source, &sink], port, &log, KILL_TEST_LOG);
         // Kill while records are still flowing.
         let target = all.len() - per_round / 2;
         wait_until(Duration::from_secs(60), || {
@@ -259,7 +264,8 @@ async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
     }
     // A last clean run delivers the rest, once the killed worker's consumer session has
     // ended; allow minutes on a machine busy with the other tests.
-    let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+    let mut connect =
+        ConnectProcess::start_logging(&worker, &[&source, &sink], port, &log, KILL_TEST_LOG);
     let complete = wait_until(Duration::from_secs(300), || {
         let got: std::collections::HashSet<String> = read_lines(&output).into_iter().collect();
         all.iter().all(|l| got.contains(l))
@@ -526,7 +532,8 @@ async fn clean_shutdown_then_restart_delivers_no_duplicates() {
         let lines = test_lines(3_000, round * 3_000);
         append_lines(&input, &lines, round * 3_000);
         all.extend(lines);
-        let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+        let mut connect =
+            ConnectProcess::start_logging(&worker, &[&source, &sink], port, &log, KILL_TEST_LOG);
         let ok = wait_until(Duration::from_secs(60), || {
             read_lines(&output).len() >= all.len()
         });
@@ -645,7 +652,8 @@ async fn kill_9_while_the_sink_is_paused_loses_nothing() {
     let lines = test_lines(20_000, 0);
     append_lines(&input, &lines, 0);
 
-    let mut connect = ConnectProcess::start(&worker, &[&source, &paused_sink], port, &log);
+    let mut connect =
+        ConnectProcess::start_logging(&worker, &[&source, &paused_sink], port, &log, KILL_TEST_LOG);
     // Wait until the source has written everything, with the sink paused over it for
     // several commit intervals.
     let offsets = dir.path().join("connect.offsets");
@@ -659,7 +667,8 @@ async fn kill_9_while_the_sink_is_paused_loses_nothing() {
     assert!(read_lines(&output).is_empty(), "a paused sink wrote lines");
     connect.kill9();
 
-    let mut connect = ConnectProcess::start(&worker, &[&source, &sink], port, &log);
+    let mut connect =
+        ConnectProcess::start_logging(&worker, &[&source, &sink], port, &log, KILL_TEST_LOG);
     let complete = wait_until(Duration::from_secs(120), || {
         read_lines(&output).len() >= lines.len()
     });

@@ -82,6 +82,17 @@ impl ConnectProcess {
         rest_port: u16,
         log: &Path,
     ) -> ConnectProcess {
+        Self::start_logging(worker_props, connectors, rest_port, log, "info")
+    }
+
+    /// As [`ConnectProcess::start`], logging what `filter` (a `RUST_LOG` value) lets through.
+    pub(crate) fn start_logging(
+        worker_props: &Path,
+        connectors: &[&Path],
+        rest_port: u16,
+        log: &Path,
+        filter: &str,
+    ) -> ConnectProcess {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -90,9 +101,7 @@ impl ConnectProcess {
         let child = Command::new(env!("CARGO_BIN_EXE_connect-standalone"))
             .arg(worker_props)
             .args(connectors)
-            // The sink loop's commits and any offsets its consumer passed over: what a lost
-            // record's post-mortem needs.
-            .env("RUST_LOG", "info,connect_runtime::worker::sink_task=debug")
+            .env("RUST_LOG", filter)
             .stdout(Stdio::null())
             .stderr(Stdio::from(log_file))
             .spawn()
