@@ -36,6 +36,9 @@ pub const BUFFER_MEMORY_CONFIG: &str = "buffer.memory";
 /// `buffer.memory`'s default, as in Apache Kafka: 32 MiB.
 pub const DEFAULT_BUFFER_MEMORY: usize = 32 << 20;
 
+/// How many converted bytes the loop prepares before handing them to the producer.
+const SEND_CHUNK_BYTES: usize = 4 << 20;
+
 /// The producer settings of a source task, keeping `buffer.memory` (which
 /// [`to_client_config`] drops, librdkafka not knowing it) for the task loop to enforce; the
 /// loop removes it before the producer is created.
@@ -448,18 +451,37 @@ impl SourceTaskLoop {
         }
     }
 
-    /// Transforms and converts a polled batch, registers it with one lock, then hands each
-    /// record to the producer, waiting for acknowledgements whenever the next record would
+    /// Transforms and converts a polled batch in chunks of a few megabytes; registers each
+    /// chunk with one lock, then hands its records to the producer, waiting for acknowledgements whenever the next record would
     /// overrun `buffer.memory`. Once cancelled it sends nothing more: the records not sent
     /// stay unacknowledged, so their offsets are never committed.
     async fn send_batch(&mut self, batch: Vec<SourceRecord>) -> Result<Flow> {
-        self.arena.clear();
-        self.outgoing.clear();
-        self.to_submit.clear();
-        self.opaques.clear();
-        for record in batch {
-            self.prepare(record)?;
+        let mut records = batch.into_iter().peekable();
+        while records.peek().is_some() {
+            self.arena.clear();
+            self.outgoing.clear();
+            self.to_submit.clear();
+            self.opaques.clear();
+            // A few megabytes at a time: a batch of large records is never held converted in
+            // full beside the producer's copy of it.
+            while self.arena.len() < SEND_CHUNK_BYTES {
+                let Some(record) = records.next() else { break };
+                self.prepare(record)?;
+            }
+            if self.send_prepared().await? == Flow::Cancelled {
+                return Ok(Flow::Cancelled);
+            }
         }
+        if self.arena.capacity() > 2 * SEND_CHUNK_BYTES {
+            // One record larger than a chunk grew the arena: do not keep that much around.
+            self.arena = Vec::with_capacity(SEND_CHUNK_BYTES);
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Registers the prepared records with one lock, then hands them to the producer within
+    /// `buffer.memory`.
+    async fn send_prepared(&mut self) -> Result<Flow> {
         if let Some(tc) = &mut self.topic_creation {
             for o in &self.outgoing {
                 tokio::select! {
