@@ -87,8 +87,44 @@ pub fn router(herder: Arc<dyn Herder>) -> Router {
             }),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(axum::middleware::map_response(json_errors))
         .with_state(herder)
+}
+
+/// How long a request that needs the herder may take (Apache's
+/// `DEFAULT_REST_REQUEST_TIMEOUT_MS`) before it is answered with a 500.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Answers `500 Request timed out` for a request still unanswered after `limit`, as Apache
+/// does, instead of holding the client forever behind a connector stuck in its plugin code.
+/// `GET /`, `/health` (which has its own 10 s) and the loggers never wait for the herder.
+async fn request_timeout(
+    State(limit): State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    if path == "/" || path == "/health" || path.starts_with("/admin/") {
+        return next.run(request).await;
+    }
+    // On its own task: a request that times out still completes (as in Apache, where the
+    // herder carries on), so no herder operation is ever left half done by a client's timeout;
+    // a panic in plugin code fails the request, not the server.
+    let handling = tokio::spawn(next.run(request));
+    match tokio::time::timeout(limit, handling).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            tracing::error!("REST request handling failed: {e}");
+            RestError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+        Err(_) => {
+            RestError::new(StatusCode::INTERNAL_SERVER_ERROR, "Request timed out").into_response()
+        }
+    }
 }
 
 async fn not_found() -> RestError {
@@ -780,5 +816,74 @@ async fn set_logger(
         Ok(empty(StatusCode::NO_CONTENT))
     } else {
         Ok(Json(changed).into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A router whose `/slow` answers after `delay`, behind the timeout with `limit`.
+    async fn serve(limit: Duration, delay: Duration) -> String {
+        let app = Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(move || async move {
+                    tokio::time::sleep(delay).await;
+                    "done"
+                }),
+            )
+            .route(
+                "/health",
+                axum::routing::get(move || async move {
+                    tokio::time::sleep(delay).await;
+                    "healthy"
+                }),
+            )
+            .route(
+                "/panics",
+                axum::routing::get(|| async {
+                    if std::hint::black_box(true) {
+                        panic!("a plugin misbehaved");
+                    }
+                    "unreachable"
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(limit, request_timeout));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn a_request_the_herder_does_not_answer_in_time_gets_apaches_500() {
+        let base = serve(Duration::from_millis(100), Duration::from_secs(5)).await;
+        let started = std::time::Instant::now();
+        let r = reqwest::get(format!("{base}/slow")).await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(r.status(), 500);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"error_code": 500, "message": "Request timed out"})
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_in_time_and_health_pass_through() {
+        let base = serve(Duration::from_secs(5), Duration::from_millis(10)).await;
+        let r = reqwest::get(format!("{base}/slow")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.text().await.unwrap(), "done");
+        // A panic answers 500 and leaves the server serving.
+        let r = reqwest::get(format!("{base}/panics")).await.unwrap();
+        assert_eq!(r.status(), 500);
+        let r = reqwest::get(format!("{base}/slow")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        // `/health` keeps its own deadline.
+        let base = serve(Duration::from_millis(10), Duration::from_millis(200)).await;
+        let r = reqwest::get(format!("{base}/health")).await.unwrap();
+        assert_eq!(r.text().await.unwrap(), "healthy");
     }
 }
