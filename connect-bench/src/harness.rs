@@ -79,12 +79,13 @@ impl Drop for Worker {
     }
 }
 
-/// Writes a worker properties file.
+/// Writes a worker properties file, with offsets committed every `flush_interval_ms`.
 pub fn worker_properties(
     dir: &Path,
     bootstrap: &str,
     port: u16,
     converter: &str,
+    flush_interval_ms: u64,
 ) -> Result<PathBuf> {
     let path = dir.join(format!("worker-{port}.properties"));
     std::fs::write(
@@ -92,7 +93,7 @@ pub fn worker_properties(
         format!(
             "bootstrap.servers={bootstrap}\nkey.converter={converter}\nvalue.converter={converter}\n\
              key.converter.schemas.enable=true\nvalue.converter.schemas.enable=true\n\
-             offset.storage.file.filename={}\noffset.flush.interval.ms=50\nlisteners=http://127.0.0.1:{port}\n",
+             offset.storage.file.filename={}\noffset.flush.interval.ms={flush_interval_ms}\nlisteners=http://127.0.0.1:{port}\n",
             dir.join(format!("offsets-{port}")).display()
         ),
     )?;
