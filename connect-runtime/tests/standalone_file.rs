@@ -183,6 +183,19 @@ fn topic_values(bootstrap: &str, topic: &str) -> std::collections::HashSet<Strin
 /// The files of a kill -9 test: a worker that commits every 200 ms and whose sink consumers'
 /// sessions expire after 6 s (a killed consumer leaves its group only then), and the shipped
 /// source reading `test.txt`; returns (worker file, source file, input, output).
+/// The kill tests' broker, with the quickstart's topic; `None` (the test skips) without Java.
+/// Apache's: tansu returns nothing for a fetch from an offset inside a record batch and moves
+/// on to the next batch, so a sink restarted at a committed offset in the middle of a batch
+/// (the source sends 2,000 lines per batch) silently skips the rest of it.
+async fn kill_test_broker(test: &str) -> Option<Broker> {
+    if !apache_available(test) {
+        return None;
+    }
+    let broker = Broker::apache();
+    broker.topic_for_producing("connect-test").await;
+    Some(broker)
+}
+
 /// The kill tests' worker log: the sink loop's commits and any offsets its consumer passed
 /// over are what the post-mortem of a lost record needs.
 const KILL_TEST_LOG: &str = "info,connect_runtime::worker::sink_task=debug";
@@ -219,14 +232,10 @@ fn kill_test_files(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_mid_stream_loses_nothing_and_tears_no_line() {
-    // On Apache's broker: tansu returns nothing for a fetch from an offset inside a record
-    // batch and moves on to the next batch, so a sink restarted at a committed offset in the
-    // middle of a batch (the source sends 2,000 lines per batch) silently skips the rest of it.
-    if !apache_available("kill_9_mid_stream_loses_nothing_and_tears_no_line") {
+    let Some(broker) = kill_test_broker("kill_9_mid_stream_loses_nothing_and_tears_no_line").await
+    else {
         return;
-    }
-    let broker = Broker::apache();
-    broker.topic_for_producing("connect-test").await;
+    };
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     // Commit often, so that a kill repeats little.
@@ -618,14 +627,10 @@ async fn source_creates_its_topic_when_topic_creation_is_configured() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_while_the_sink_is_paused_loses_nothing() {
-    // On Apache's broker: tansu returns nothing for a fetch from an offset inside a record
-    // batch and moves on to the next batch, so a sink restarted at a committed offset in the
-    // middle of a batch (the source sends 2,000 lines per batch) silently skips the rest of it.
-    if !apache_available("kill_9_while_the_sink_is_paused_loses_nothing") {
+    let Some(broker) = kill_test_broker("kill_9_while_the_sink_is_paused_loses_nothing").await
+    else {
         return;
-    }
-    let broker = Broker::apache();
-    broker.topic_for_producing("connect-test").await;
+    };
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     // Commit often, so that a kill repeats little.

@@ -89,6 +89,26 @@ impl TaskHandle {
     }
 }
 
+/// Reports how a task's run ended: a failure fails the task, unless it is a retry the stop
+/// cut short (whose record was neither delivered nor committed).
+fn report_outcome(
+    id: &TaskId,
+    status: &dyn TaskStatusListener,
+    errors: &ErrorHandler,
+    result: Result<()>,
+) {
+    match result {
+        Ok(()) => {}
+        Err(e) if errors.interrupted() => {
+            tracing::info!("{id} stopped while retrying: {e}");
+        }
+        Err(e) => {
+            tracing::error!("{id} Task threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted: {}", e.trace());
+            status.on_task_state(id, State::Failed, Some(e.trace()));
+        }
+    }
+}
+
 fn converter_error(
     key: &str,
     class: &str,

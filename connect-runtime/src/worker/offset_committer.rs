@@ -266,28 +266,46 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn hung_write_is_timed_out_and_retried_with_its_offsets() {
+    fn committer(
+        store: Arc<dyn OffsetBackingStore>,
+        flush_timeout: Duration,
+        abandoned: CancellationToken,
+    ) -> (SubmittedRecords, OffsetCommitter) {
         let submitted = SubmittedRecords::default();
-        let store = Arc::new(FirstWriteHangs::default());
-        let mut c = OffsetCommitter::new(
+        let c = OffsetCommitter::new(
             TaskId::new("src", 0),
             submitted.clone(),
-            store.clone(),
+            store,
             Arc::new(NoStatus),
-            Duration::from_millis(50),
-            CancellationToken::new(),
+            flush_timeout,
+            abandoned,
         );
+        (submitted, c)
+    }
+
+    /// Submits and acknowledges one record of partition `{f: a}` at `position`.
+    fn acknowledged(submitted: &SubmittedRecords, position: i64) {
         let p = Arc::new(SourcePartition::from([("f".into(), Value::from("a"))]));
         let record = SourceRecord::new(
             p,
-            SourceOffset::from([("position".into(), Value::Int64(7))]),
+            SourceOffset::from([("position".into(), Value::Int64(position))]),
             "t",
             None,
             Value::Null,
         );
         let id = submitted.submit(record, Arc::from("t"));
         submitted.acknowledge(id, super::super::submitted_records::Ack::Skipped);
+    }
+
+    #[tokio::test]
+    async fn hung_write_is_timed_out_and_retried_with_its_offsets() {
+        let store = Arc::new(FirstWriteHangs::default());
+        let (submitted, mut c) = committer(
+            store.clone(),
+            Duration::from_millis(50),
+            CancellationToken::new(),
+        );
+        acknowledged(&submitted, 7);
         c.drain();
         c.start();
         tokio::time::sleep(Duration::from_millis(80)).await;
@@ -308,13 +326,9 @@ mod tests {
 
     #[tokio::test]
     async fn newest_offset_of_each_partition_is_written() {
-        let submitted = SubmittedRecords::default();
         let store = Arc::new(MemoryOffsetBackingStore::default());
-        let mut c = OffsetCommitter::new(
-            TaskId::new("src", 0),
-            submitted.clone(),
+        let (submitted, mut c) = committer(
             store.clone(),
-            Arc::new(NoStatus),
             Duration::from_secs(5),
             CancellationToken::new(),
         );
@@ -358,27 +372,11 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_task_writes_no_offsets() {
-        let submitted = SubmittedRecords::default();
         let store = Arc::new(MemoryOffsetBackingStore::default());
         let abandoned = CancellationToken::new();
-        let mut c = OffsetCommitter::new(
-            TaskId::new("src", 0),
-            submitted.clone(),
-            store.clone(),
-            Arc::new(NoStatus),
-            Duration::from_secs(5),
-            abandoned.clone(),
-        );
-        let p = Arc::new(SourcePartition::from([("f".into(), Value::from("a"))]));
-        let record = SourceRecord::new(
-            p,
-            SourceOffset::from([("position".into(), Value::Int64(7))]),
-            "t",
-            None,
-            Value::Null,
-        );
-        let id = submitted.submit(record, Arc::from("t"));
-        submitted.acknowledge(id, super::super::submitted_records::Ack::Skipped);
+        let (submitted, mut c) =
+            committer(store.clone(), Duration::from_secs(5), abandoned.clone());
+        acknowledged(&submitted, 7);
         c.drain();
         abandoned.cancel();
         c.start();

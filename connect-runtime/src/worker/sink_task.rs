@@ -242,17 +242,7 @@ pub async fn run(setup: SinkTaskSetup) {
         Ok(mut l) => {
             let result = l.execute().await;
             let shutdown = l.shutdown(result.is_ok()).await;
-            match result.and(shutdown) {
-                Ok(()) => {}
-                // A retry cut short by the stop: the record was not delivered, nor committed.
-                Err(e) if l.errors.interrupted() => {
-                    tracing::info!("{id} stopped while retrying: {e}");
-                }
-                Err(e) => {
-                    tracing::error!("{id} Task threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted: {}", e.trace());
-                    status.on_task_state(&id, State::Failed, Some(e.trace()));
-                }
-            }
+            super::report_outcome(&id, &*status, &l.errors, result.and(shutdown));
         }
         Err(e) => status.on_task_state(&id, State::Failed, Some(e.trace())),
     }
@@ -767,11 +757,16 @@ fn note_offset_gap(
     offset: i64,
 ) {
     if let Some((t, p, next)) = last {
-        if *p == partition && Arc::ptr_eq(t, topic) && *next != offset {
-            tracing::debug!(
-                "{id} {topic}-{partition}: consumed offset {offset} after {}",
-                *next - 1
-            );
+        if *p == partition && Arc::ptr_eq(t, topic) {
+            if *next != offset {
+                tracing::debug!(
+                    "{id} {topic}-{partition}: consumed offset {offset} after {}",
+                    *next - 1
+                );
+            }
+            // Updated in place: no reference count touched per record.
+            *next = offset + 1;
+            return;
         }
     }
     *last = Some((topic.clone(), partition, offset + 1));

@@ -169,18 +169,7 @@ pub async fn run(setup: SourceTaskSetup) {
         Ok(mut l) => {
             let result = l.execute().await;
             l.shutdown().await;
-            match result {
-                Ok(()) => {}
-                // A retry cut short by the stop: the record was not sent, its offset not
-                // committed.
-                Err(e) if l.errors.interrupted() => {
-                    tracing::info!("{id} stopped while retrying: {e}");
-                }
-                Err(e) => {
-                    tracing::error!("{id} Task threw an uncaught and unrecoverable exception. Task is being killed and will not recover until manually restarted: {}", e.trace());
-                    status.on_task_state(&id, State::Failed, Some(e.trace()));
-                }
-            }
+            super::report_outcome(&id, &*status, &l.errors, result);
         }
         Err(e) => status.on_task_state(&id, State::Failed, Some(e.trace())),
     }
