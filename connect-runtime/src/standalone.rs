@@ -158,12 +158,12 @@ impl StandaloneWorker {
             .rest_advertised_port
             .or(first.map(|a| a.port()))
             .unwrap_or(8083);
-        let worker = Arc::new(Worker {
+        let worker = Arc::new(Worker::new(
             config,
             registry,
             offset_store,
-            worker_id: format!("{host}:{port}"),
-        });
+            format!("{host}:{port}"),
+        ));
         let herder = StandaloneHerder::new(worker, cluster_id);
         let shutdown = tokio_util::sync::CancellationToken::new();
         let router = crate::rest::router(herder.clone() as Arc<dyn Herder>);
@@ -181,6 +181,9 @@ impl StandaloneWorker {
                 })
             })
             .collect();
+        // As Apache's, the REST server listens before the herder has started: `/health`
+        // answers 503 until then.
+        herder.start();
         tracing::info!(
             "Kafka Connect worker initialization took {}ms",
             started.elapsed().as_millis()

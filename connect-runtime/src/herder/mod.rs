@@ -5,7 +5,6 @@ pub mod active_topics;
 pub mod entities;
 mod offsets;
 mod standalone;
-pub mod status_store;
 pub(crate) mod validation;
 
 use std::collections::HashMap;
@@ -35,6 +34,20 @@ pub enum HerderError {
     /// The request is invalid, e.g. a bad configuration (400).
     #[error("{0}")]
     BadRequest(String),
+    /// The worker's view of the configuration is behind the cluster's (409, Apache's
+    /// `RebalanceNeededException`).
+    #[error("Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)")]
+    RebalanceNeeded,
+    /// The request must be handled by the group leader, and none is known: a rebalance is
+    /// under way (409).
+    #[error("Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.")]
+    NoKnownLeader,
+    /// The request reached a worker that cannot handle it even after forwarding (409).
+    #[error("Cannot complete request because of a conflicting operation (e.g. worker rebalance)")]
+    Conflict,
+    /// The operation did not complete in time (500, Apache's body).
+    #[error("Request timed out")]
+    Timeout,
     /// Anything else (500).
     #[error("{0}")]
     Internal(String),
@@ -117,7 +130,9 @@ pub trait Herder: Send + Sync {
     fn reset_connector_active_topics(&self, name: &str);
     /// `topic.tracking.enable` and `topic.tracking.allow.reset`.
     fn topic_tracking(&self) -> (bool, bool);
-    /// Answers once the herder can serve requests (for `/health`).
+    /// Whether the herder finished starting (`/health` answers 503 until then).
+    fn is_ready(&self) -> bool;
+    /// Answers once the herder has started and can handle requests (for `/health`).
     async fn ready(&self);
     /// The plugins of the worker (`connectors_only` keeps source and sink connectors).
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;

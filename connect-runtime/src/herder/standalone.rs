@@ -1,65 +1,54 @@
 //! The standalone herder (Apache's `StandaloneHerder`): connectors from the command line and
 //! the REST API, configurations and statuses in memory, every task in this process.
+//!
+//! The herder decides what runs; the [`Worker`] runs it. Requests for one connector are
+//! applied one at a time (a per-connector lock), while reads never wait for a connector's
+//! plugin code: a connector slow to start delays only requests that change that connector.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use async_trait::async_trait;
 use connect_api::connector::{ConnectorContext, Props};
 use connect_api::errors::ConnectError;
 use connect_api::plugin::{PluginDesc, PluginFactory, PluginKind};
-use connect_api::sink::SinkConnector;
-use connect_api::source::{SourceConnector, SourceConnectorContext};
-use connect_api::storage::OffsetStorageReader;
-use tokio::sync::{mpsc, Mutex};
+use tokio::sync::{mpsc, oneshot, Notify, OwnedMutexGuard};
 
 use super::active_topics::ActiveTopics;
 use super::entities::*;
-use super::status_store::StatusStore;
 use super::validation::{self, NullableProps};
 use super::{offsets, Herder, HerderError, HerderResult};
-use crate::config::connector_config::{
-    ConnectorConfig, NAME_CONFIG, TASK_CLASS_CONFIG, TOPICS_CONFIG, TOPICS_REGEX_CONFIG,
+use crate::config::connector_config::{NAME_CONFIG, TOPICS_CONFIG};
+use crate::storage::{
+    ConfigBackingStore, ConnectorEntry, MemoryConfigBackingStore, MemoryStatusBackingStore,
+    StatusBackingStore,
 };
-use crate::storage::ConnectorOffsetReader;
-use crate::worker::{State, TargetState, TaskHandle, TaskId, TaskStatusListener, Worker};
+use crate::worker::{State, TargetState, TaskId, TaskStatusListener, Worker};
 use connect_api::config::ConfigKeyInfo;
 
-enum ConnectorInstance {
-    Source(Box<dyn SourceConnector>),
-    Sink(Box<dyn SinkConnector>),
-}
-
-struct Connector {
-    config: Props,
+/// What the herder derived from a connector's configuration when it accepted it.
+#[derive(Clone)]
+struct Accepted {
     desc: PluginDesc,
-    instance: Option<ConnectorInstance>,
-    target: TargetState,
-    task_configs: Vec<Props>,
-    tasks: BTreeMap<usize, TaskHandle>,
     /// Keys whose values are secrets, hidden in responses.
     secret_keys: HashSet<String>,
-}
-
-impl Connector {
-    fn kind_name(&self) -> &'static str {
-        self.desc.kind().name()
-    }
 }
 
 enum Request {
     Reconfigure(String),
     Fail(String, ConnectError),
+    /// Answered when every request before it was handled (the health check).
+    Ping(oneshot::Sender<()>),
 }
 
-struct Context {
+/// The herder's side of a connector's context.
+struct HerderConnectorContext {
     name: String,
     requests: mpsc::UnboundedSender<Request>,
-    reader: Arc<dyn OffsetStorageReader>,
 }
 
-impl ConnectorContext for Context {
+impl ConnectorContext for HerderConnectorContext {
     fn request_task_reconfiguration(&self) {
         let _ = self.requests.send(Request::Reconfigure(self.name.clone()));
     }
@@ -68,15 +57,9 @@ impl ConnectorContext for Context {
     }
 }
 
-impl SourceConnectorContext for Context {
-    fn offset_storage_reader(&self) -> Arc<dyn OffsetStorageReader> {
-        self.reader.clone()
-    }
-}
-
 /// What tasks report to: their statuses and the topics they use.
 struct TaskListener {
-    status: Arc<StatusStore>,
+    status: Arc<dyn StatusBackingStore>,
     topics: Arc<ActiveTopics>,
 }
 
@@ -90,27 +73,45 @@ impl TaskStatusListener for TaskListener {
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn internal(e: ConnectError) -> HerderError {
+    HerderError::Internal(e.to_string())
+}
+
 /// The standalone herder.
 pub struct StandaloneHerder {
     worker: Arc<Worker>,
-    status: Arc<StatusStore>,
-    connectors: Mutex<BTreeMap<String, Connector>>,
+    configs: Arc<dyn ConfigBackingStore>,
+    status: Arc<dyn StatusBackingStore>,
+    accepted: Mutex<HashMap<String, Accepted>>,
+    /// One lock per connector name, held while a request changes that connector.
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     requests: mpsc::UnboundedSender<Request>,
     cluster_id: String,
     topics: Arc<ActiveTopics>,
+    ready: AtomicBool,
+    started: Notify,
 }
 
 impl StandaloneHerder {
-    /// A herder over a worker; `cluster_id` is reported by `GET /`.
+    /// A herder over a worker; `cluster_id` is reported by `GET /`. It serves requests, but
+    /// reports itself starting (`/health` answers 503) until [`start`](Self::start).
     pub fn new(worker: Arc<Worker>, cluster_id: String) -> Arc<StandaloneHerder> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let herder = Arc::new(StandaloneHerder {
             worker,
-            status: Arc::new(StatusStore::default()),
-            connectors: Mutex::new(BTreeMap::new()),
+            configs: Arc::new(MemoryConfigBackingStore::default()),
+            status: Arc::new(MemoryStatusBackingStore::default()),
+            accepted: Mutex::new(HashMap::new()),
+            locks: Mutex::new(HashMap::new()),
             requests: tx,
             cluster_id,
             topics: Arc::new(ActiveTopics::default()),
+            ready: AtomicBool::new(false),
+            started: Notify::new(),
         });
         let weak: Weak<StandaloneHerder> = Arc::downgrade(&herder);
         tokio::spawn(async move {
@@ -123,10 +124,20 @@ impl StandaloneHerder {
                         h.status
                             .put_connector(&name, State::Failed, Some(e.trace()));
                     }
+                    Request::Ping(reply) => {
+                        let _ = reply.send(());
+                    }
                 }
             }
         });
         herder
+    }
+
+    /// Marks the herder started: from now on `/health` reports it healthy.
+    pub fn start(&self) {
+        self.ready.store(true, Ordering::Release);
+        self.started.notify_waiters();
+        tracing::info!("Herder started");
     }
 
     /// The worker's id, as shown in statuses.
@@ -137,6 +148,22 @@ impl StandaloneHerder {
     /// The active-topics store; the worker may record the topics it uses here.
     pub fn active_topics(&self) -> Arc<ActiveTopics> {
         self.topics.clone()
+    }
+
+    /// Waits for the right to change connector `name`.
+    async fn lock_connector(&self, name: &str) -> OwnedMutexGuard<()> {
+        let l = lock(&self.locks)
+            .entry(name.to_owned())
+            .or_default()
+            .clone();
+        l.lock_owned().await
+    }
+
+    /// A connector's stored entry and what was derived from it.
+    fn known(&self, name: &str) -> Option<(ConnectorEntry, Accepted)> {
+        let entry = self.configs.connector(name)?;
+        let accepted = lock(&self.accepted).get(name).cloned()?;
+        Some((entry, accepted))
     }
 
     /// Validates a configuration for create/update: Apache's ConfigInfos must have no error,
@@ -182,136 +209,82 @@ impl StandaloneHerder {
         Ok((v.desc, v.secret_keys))
     }
 
-    fn info(&self, name: &str, c: &Connector) -> ConnectorInfo {
+    fn info(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) -> ConnectorInfo {
         ConnectorInfo {
             name: name.to_owned(),
-            config: validation::redact(&c.config, &c.secret_keys),
-            tasks: (0..c.task_configs.len())
+            config: validation::redact(&entry.config, &a.secret_keys),
+            tasks: (0..entry.task_configs.len())
                 .map(|task| ConnectorTaskId {
                     connector: name.to_owned(),
                     task,
                 })
                 .collect(),
-            kind: c.kind_name().to_owned(),
+            kind: a.desc.kind().name().to_owned(),
         }
     }
 
-    /// Starts the connector instance and, unless stopped, its tasks.
-    async fn start_connector(&self, name: &str, c: &mut Connector) {
-        if c.target == TargetState::Stopped {
+    /// Starts the connector and, unless it is stopped, its tasks.
+    async fn start_connector(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) {
+        if entry.target == TargetState::Stopped {
             self.status.put_connector(name, State::Stopped, None);
             return;
         }
-        if let Some(configs) = self.start_instance(name, c).await {
-            c.task_configs = configs;
-            self.start_tasks(name, c);
-        }
-    }
-
-    /// Restarts only the connector instance (Apache's plain restart); its tasks are restarted
-    /// only if the new instance generates different task configurations.
-    async fn restart_instance(&self, name: &str, c: &mut Connector) {
-        if c.target == TargetState::Stopped {
+        if !self.start_instance(name, entry, a).await {
             return;
         }
-        let result = match c.instance.take() {
-            Some(ConnectorInstance::Source(mut s)) => s.stop().await,
-            Some(ConnectorInstance::Sink(mut s)) => s.stop().await,
-            None => Ok(()),
-        };
-        if let Err(e) = result {
-            tracing::error!("Error while stopping connector {name}: {e}");
-        }
-        self.status.put_connector(name, State::Restarting, None);
-        if let Some(configs) = self.start_instance(name, c).await {
-            if configs != c.task_configs || c.tasks.len() != configs.len() {
-                self.stop_tasks(c).await;
-                c.task_configs = configs;
-                self.start_tasks(name, c);
-            }
+        if let Some(configs) = self.generate_task_configs(name, &entry.config, a).await {
+            self.replace_tasks(name, &entry.config, entry.target, a, configs)
+                .await;
         }
     }
 
-    /// Creates and starts the connector instance and asks it for task configurations; on
-    /// failure the connector is marked FAILED and `None` is returned.
-    async fn start_instance(&self, name: &str, c: &mut Connector) -> Option<Vec<Props>> {
-        let ctx = Arc::new(Context {
+    /// Has the worker start the connector itself; on failure it is marked FAILED.
+    async fn start_instance(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) -> bool {
+        let context = Arc::new(HerderConnectorContext {
             name: name.to_owned(),
             requests: self.requests.clone(),
-            reader: Arc::new(ConnectorOffsetReader::new(
-                name,
-                self.worker.offset_store.clone(),
-            )),
         });
-        let max_tasks = ConnectorConfig::parse(&c.config)
-            .map(|p| p.tasks_max)
-            .unwrap_or(1);
-        let (instance, task_configs) = match c.desc.factory {
-            PluginFactory::Source {
-                connector,
-                task_class,
-                ..
-            } => {
-                let mut conn = connector();
-                conn.initialize(ctx);
-                let r = match conn.start(c.config.clone()).await {
-                    Ok(()) => conn.task_configs(max_tasks),
-                    Err(e) => Err(e),
-                };
-                (ConnectorInstance::Source(conn), r.map(|t| (t, task_class)))
-            }
-            PluginFactory::Sink {
-                connector,
-                task_class,
-                ..
-            } => {
-                let mut conn = connector();
-                conn.initialize(ctx);
-                let r = match conn.start(c.config.clone()).await {
-                    Ok(()) => conn.task_configs(max_tasks),
-                    Err(e) => Err(e),
-                };
-                (ConnectorInstance::Sink(conn), r.map(|t| (t, task_class)))
-            }
-            _ => return None,
-        };
-        c.instance = Some(instance);
-        match task_configs {
-            Ok((configs, task_class)) if configs.len() <= max_tasks => {
-                let state = if c.target == TargetState::Paused {
+        match self
+            .worker
+            .start_connector(name, &a.desc.factory, entry.config.clone(), context)
+            .await
+        {
+            Ok(()) => {
+                let state = if entry.target == TargetState::Paused {
                     State::Paused
                 } else {
                     State::Running
                 };
                 self.status.put_connector(name, state, None);
-                Some(
-                    configs
-                        .into_iter()
-                        .map(|mut t| {
-                            t.insert(TASK_CLASS_CONFIG.to_owned(), task_class.to_owned());
-                            if c.desc.kind() == PluginKind::Sink {
-                                for key in [TOPICS_CONFIG, TOPICS_REGEX_CONFIG] {
-                                    if let Some(v) = c.config.get(key) {
-                                        t.insert(key.to_owned(), v.clone());
-                                    }
-                                }
-                            }
-                            t
-                        })
-                        .collect(),
-                )
-            }
-            Ok((configs, _)) => {
-                let e = ConnectError::other(format!(
-                    "The connector {name} has generated {} tasks, which is greater than {max_tasks}, the maximum number of tasks it is configured to create.",
-                    configs.len()
-                ));
-                self.status
-                    .put_connector(name, State::Failed, Some(e.trace()));
-                None
+                true
             }
             Err(e) => {
                 tracing::error!("Connector {name} failed to start: {}", e.trace());
+                self.status
+                    .put_connector(name, State::Failed, Some(e.trace()));
+                false
+            }
+        }
+    }
+
+    /// The connector's task configurations now; on failure it is marked FAILED.
+    async fn generate_task_configs(
+        &self,
+        name: &str,
+        config: &Props,
+        a: &Accepted,
+    ) -> Option<Vec<Props>> {
+        match self
+            .worker
+            .connector_task_configs(name, &a.desc, config)
+            .await
+        {
+            Ok(configs) => Some(configs),
+            Err(e) => {
+                tracing::error!(
+                    "Connector {name} failed to generate task configurations: {}",
+                    e.trace()
+                );
                 self.status
                     .put_connector(name, State::Failed, Some(e.trace()));
                 None
@@ -319,10 +292,27 @@ impl StandaloneHerder {
         }
     }
 
-    fn start_tasks(&self, name: &str, c: &mut Connector) {
+    /// Stores `configs` as the connector's tasks and starts them, after stopping any it runs.
+    async fn replace_tasks(
+        &self,
+        name: &str,
+        config: &Props,
+        target: TargetState,
+        a: &Accepted,
+        configs: Vec<Props>,
+    ) {
+        self.worker
+            .stop_and_await_tasks(&self.worker.task_ids(name))
+            .await;
+        if let Err(e) = self.configs.put_task_configs(name, configs.clone()).await {
+            tracing::error!("Could not store the task configurations of {name}: {e}");
+            self.status
+                .put_connector(name, State::Failed, Some(e.trace()));
+            return;
+        }
         self.status.clear_tasks(name);
-        if c.desc.kind() == PluginKind::Sink && !c.task_configs.is_empty() {
-            if let Some(topics) = c.config.get(TOPICS_CONFIG) {
+        if a.desc.kind() == PluginKind::Sink && !configs.is_empty() {
+            if let Some(topics) = config.get(TOPICS_CONFIG) {
                 for t in crate::config::connector_config::parse_list(topics) {
                     if !t.is_empty() {
                         self.topics.record(name, &t);
@@ -330,125 +320,101 @@ impl StandaloneHerder {
                 }
             }
         }
-        let configs = c.task_configs.clone();
         for (i, props) in configs.into_iter().enumerate() {
-            self.start_task(name, i, props, c);
+            self.start_task(name, i, props, config, target, a);
         }
     }
 
-    fn start_task(&self, name: &str, i: usize, props: Props, c: &mut Connector) {
+    fn start_task(
+        &self,
+        name: &str,
+        i: usize,
+        props: Props,
+        config: &Props,
+        target: TargetState,
+        a: &Accepted,
+    ) {
         let id = TaskId::new(name, i);
         self.status.put_task(&id, State::Unassigned, None);
         let listener: Arc<dyn TaskStatusListener> = Arc::new(TaskListener {
             status: self.status.clone(),
             topics: self.topics.clone(),
         });
-        match self.worker.start_task(
-            id.clone(),
-            &c.desc.factory,
-            &c.config,
-            props,
-            listener,
-            c.target,
-        ) {
-            Ok(handle) => {
-                c.tasks.insert(i, handle);
-            }
-            Err(e) => {
-                tracing::error!("Failed to start task {id}: {}", e.trace());
-                self.status.put_task(&id, State::Failed, Some(e.trace()));
+        if let Err(e) =
+            self.worker
+                .start_task(id.clone(), &a.desc.factory, config, props, listener, target)
+        {
+            tracing::error!("Failed to start task {id}: {}", e.trace());
+            self.status.put_task(&id, State::Failed, Some(e.trace()));
+        }
+    }
+
+    /// Stops the connector's tasks, then the connector.
+    async fn stop_all(&self, name: &str) {
+        self.worker
+            .stop_and_await_tasks(&self.worker.task_ids(name))
+            .await;
+        self.worker.stop_and_await_connector(name).await;
+    }
+
+    /// Restarts only the connector (Apache's plain restart); its tasks are restarted only if
+    /// the new instance generates different task configurations.
+    async fn restart_instance(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) {
+        if entry.target == TargetState::Stopped {
+            return;
+        }
+        self.worker.stop_and_await_connector(name).await;
+        self.status.put_connector(name, State::Restarting, None);
+        if !self.start_instance(name, entry, a).await {
+            return;
+        }
+        if let Some(configs) = self.generate_task_configs(name, &entry.config, a).await {
+            if configs != entry.task_configs || self.worker.task_ids(name).len() != configs.len() {
+                self.replace_tasks(name, &entry.config, entry.target, a, configs)
+                    .await;
             }
         }
     }
 
-    async fn stop_tasks(&self, c: &mut Connector) {
-        let timeout = Duration::from_millis(self.worker.config.task_shutdown_graceful_timeout_ms);
-        let deadline = tokio::time::Instant::now() + timeout;
-        // All tasks share the graceful-shutdown budget, as in Apache.
-        let handles: Vec<TaskHandle> = std::mem::take(&mut c.tasks).into_values().collect();
-        // Every task starts stopping at once; then each is waited for within what is left.
-        for h in &handles {
-            h.request_stop();
-        }
-        for h in handles {
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if !h.stop(remaining.max(Duration::from_millis(1))).await {
-                tracing::error!("Graceful stop of task failed: it did not finish in time");
-            }
-        }
-    }
-
-    async fn stop_connector_instance(&self, name: &str, c: &mut Connector) {
-        self.stop_tasks(c).await;
-        let result = match c.instance.take() {
-            Some(ConnectorInstance::Source(mut s)) => s.stop().await,
-            Some(ConnectorInstance::Sink(mut s)) => s.stop().await,
-            None => Ok(()),
-        };
-        if let Err(e) = result {
-            tracing::error!("Error while stopping connector {name}: {e}");
-        }
-    }
-
+    /// A connector asked for its tasks to be reconfigured: new task configurations replace
+    /// the running tasks if they differ.
     async fn reconfigure(&self, name: &str) {
-        let mut connectors = self.connectors.lock().await;
-        if let Some(c) = connectors.get_mut(name) {
-            if c.target == TargetState::Stopped {
-                return;
-            }
-            let max_tasks = ConnectorConfig::parse(&c.config)
-                .map(|p| p.tasks_max)
-                .unwrap_or(1);
-            let new_configs = match &c.instance {
-                Some(ConnectorInstance::Source(s)) => s.task_configs(max_tasks),
-                Some(ConnectorInstance::Sink(s)) => s.task_configs(max_tasks),
-                None => return,
-            };
-            let task_class = match c.desc.factory {
-                PluginFactory::Source { task_class, .. }
-                | PluginFactory::Sink { task_class, .. } => task_class,
-                _ => return,
-            };
-            match new_configs {
-                Ok(configs) => {
-                    let configs: Vec<Props> = configs
-                        .into_iter()
-                        .map(|mut t| {
-                            t.insert(TASK_CLASS_CONFIG.to_owned(), task_class.to_owned());
-                            t
-                        })
-                        .collect();
-                    if configs != c.task_configs {
-                        tracing::info!("Reconfiguring tasks of connector {name}");
-                        self.stop_tasks(c).await;
-                        c.task_configs = configs;
-                        self.start_tasks(name, c);
-                    }
-                }
-                Err(e) => self
-                    .status
-                    .put_connector(name, State::Failed, Some(e.trace())),
+        let _guard = self.lock_connector(name).await;
+        let Some((entry, a)) = self.known(name) else {
+            return;
+        };
+        if entry.target == TargetState::Stopped || !self.worker.is_connector_running(name) {
+            tracing::info!("Skipping update of connector {name} since it is not running");
+            return;
+        }
+        if let Some(configs) = self.generate_task_configs(name, &entry.config, &a).await {
+            if configs != entry.task_configs {
+                tracing::info!("Reconfiguring tasks of connector {name}");
+                self.replace_tasks(name, &entry.config, entry.target, &a, configs)
+                    .await;
             }
         }
     }
 
     /// A connector's config and factory, if it is STOPPED with no tasks (the precondition of
     /// altering or resetting offsets).
-    async fn stopped_connector(&self, name: &str) -> HerderResult<(Props, PluginFactory)> {
-        let connectors = self.connectors.lock().await;
-        let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-        if c.target != TargetState::Stopped || !c.tasks.is_empty() || !c.task_configs.is_empty() {
+    fn stopped_connector(&self, name: &str) -> HerderResult<(Props, PluginFactory)> {
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        if entry.target != TargetState::Stopped
+            || !self.worker.task_ids(name).is_empty()
+            || !entry.task_configs.is_empty()
+        {
             return Err(HerderError::BadRequest(format!(
                 "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/{name}/stop' endpoint"
             )));
         }
-        Ok((c.config.clone(), c.desc.factory))
+        Ok((entry.config, a.desc.factory))
     }
 
-    fn state_info(&self, name: &str, c: &Connector) -> ConnectorStateInfo {
+    fn state_info(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) -> ConnectorStateInfo {
         let worker_id = self.worker.worker_id.clone();
         let status = self.status.connector(name);
-        let tasks = if c.target == TargetState::Stopped {
+        let tasks = if entry.target == TargetState::Stopped {
             Vec::new()
         } else {
             self.status
@@ -459,7 +425,7 @@ impl StandaloneHerder {
                     state: s.state.name().to_owned(),
                     worker_id: worker_id.clone(),
                     trace: s.trace,
-                    version: Some(c.desc.version.clone()),
+                    version: Some(a.desc.version.clone()),
                 })
                 .collect()
         };
@@ -472,10 +438,10 @@ impl StandaloneHerder {
                     .to_owned(),
                 worker_id,
                 trace: status.and_then(|s| s.trace),
-                version: Some(c.desc.version.clone()),
+                version: Some(a.desc.version.clone()),
             },
             tasks,
-            kind: c.kind_name().to_owned(),
+            kind: a.desc.kind().name().to_owned(),
         }
     }
 }
@@ -508,19 +474,17 @@ fn not_found(name: &str) -> HerderError {
 #[async_trait]
 impl Herder for StandaloneHerder {
     async fn connectors(&self) -> Vec<String> {
-        self.connectors.lock().await.keys().cloned().collect()
+        self.configs.snapshot().into_keys().collect()
     }
 
     async fn connector_info(&self, name: &str) -> HerderResult<ConnectorInfo> {
-        let connectors = self.connectors.lock().await;
-        let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-        Ok(self.info(name, c))
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        Ok(self.info(name, &entry, &a))
     }
 
     async fn connector_config(&self, name: &str) -> HerderResult<HashMap<String, String>> {
-        let connectors = self.connectors.lock().await;
-        let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-        Ok(validation::redact(&c.config, &c.secret_keys))
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        Ok(validation::redact(&entry.config, &a.secret_keys))
     }
 
     async fn put_connector_config(
@@ -534,60 +498,62 @@ impl Herder for StandaloneHerder {
             .entry(NAME_CONFIG.to_owned())
             .or_insert_with(|| name.to_owned());
         // A secret shown as `[hidden]` by GET and sent back unchanged keeps its stored value.
-        {
-            let connectors = self.connectors.lock().await;
-            if let Some(existing) = connectors.get(name) {
-                for (k, v) in config.iter_mut() {
-                    if v == validation::HIDDEN {
-                        if let Some(old) = existing.config.get(k) {
-                            v.clone_from(old);
-                        }
+        if let Some(existing) = self.configs.connector(name) {
+            for (k, v) in config.iter_mut() {
+                if v == validation::HIDDEN {
+                    if let Some(old) = existing.config.get(k) {
+                        v.clone_from(old);
                     }
                 }
             }
         }
         let (desc, secret_keys) = self.validate(&config)?;
-        let mut connectors = self.connectors.lock().await;
-        let created = match connectors.get_mut(name) {
-            Some(_) if !allow_replace => {
-                return Err(HerderError::AlreadyExists(format!(
-                    "Connector {name} already exists"
-                )))
-            }
-            Some(existing) => {
-                self.stop_connector_instance(name, existing).await;
-                existing.config = config;
-                existing.desc = desc;
-                existing.secret_keys = secret_keys;
-                existing.task_configs.clear();
-                self.start_connector(name, existing).await;
-                false
-            }
-            None => {
-                let mut c = Connector {
-                    config,
-                    desc,
-                    instance: None,
-                    target: initial_state.unwrap_or(TargetState::Started),
-                    task_configs: Vec::new(),
-                    tasks: BTreeMap::new(),
-                    secret_keys,
-                };
-                self.status.put_connector(name, State::Unassigned, None);
-                self.start_connector(name, &mut c).await;
-                connectors.insert(name.to_owned(), c);
-                tracing::info!("Created connector {name}");
-                true
-            }
-        };
-        let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-        Ok((created, self.info(name, c)))
+        let accepted = Accepted { desc, secret_keys };
+        let _guard = self.lock_connector(name).await;
+        let exists = self.configs.connector(name).is_some();
+        if exists && !allow_replace {
+            return Err(HerderError::AlreadyExists(format!(
+                "Connector {name} already exists"
+            )));
+        }
+        if exists {
+            self.stop_all(name).await;
+            self.configs
+                .put_task_configs(name, Vec::new())
+                .await
+                .map_err(internal)?;
+        }
+        self.configs
+            .put_connector_config(name, config, if exists { None } else { initial_state })
+            .await
+            .map_err(internal)?;
+        lock(&self.accepted).insert(name.to_owned(), accepted.clone());
+        if !exists {
+            self.status.put_connector(name, State::Unassigned, None);
+        }
+        let entry = self
+            .configs
+            .connector(name)
+            .ok_or_else(|| not_found(name))?;
+        self.start_connector(name, &entry, &accepted).await;
+        if !exists {
+            tracing::info!("Created connector {name}");
+        }
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        Ok((!exists, self.info(name, &entry, &a)))
     }
 
     async fn delete_connector(&self, name: &str) -> HerderResult<()> {
-        let mut connectors = self.connectors.lock().await;
-        let mut c = connectors.remove(name).ok_or_else(|| not_found(name))?;
-        self.stop_connector_instance(name, &mut c).await;
+        let _guard = self.lock_connector(name).await;
+        if self.configs.connector(name).is_none() {
+            return Err(not_found(name));
+        }
+        self.stop_all(name).await;
+        self.configs
+            .remove_connector_config(name)
+            .await
+            .map_err(internal)?;
+        lock(&self.accepted).remove(name);
         self.status.remove(name);
         self.topics.reset(name);
         tracing::info!("Removed connector {name}");
@@ -595,11 +561,10 @@ impl Herder for StandaloneHerder {
     }
 
     async fn connector_status(&self, name: &str) -> HerderResult<ConnectorStateInfo> {
-        let connectors = self.connectors.lock().await;
-        let c = connectors.get(name).ok_or_else(|| {
+        let (entry, a) = self.known(name).ok_or_else(|| {
             HerderError::NotFound(format!("No status found for connector {name}"))
         })?;
-        Ok(self.state_info(name, c))
+        Ok(self.state_info(name, &entry, &a))
     }
 
     async fn task_status(&self, name: &str, task: usize) -> HerderResult<TaskState> {
@@ -608,12 +573,9 @@ impl Herder for StandaloneHerder {
             .status
             .task(&id)
             .ok_or_else(|| HerderError::NotFound(format!("No status found for task {id}")))?;
-        let version = self
-            .connectors
-            .lock()
-            .await
+        let version = lock(&self.accepted)
             .get(name)
-            .map(|c| c.desc.version.clone());
+            .map(|a| a.desc.version.clone());
         Ok(TaskState {
             id: task,
             state: s.state.name().to_owned(),
@@ -624,9 +586,9 @@ impl Herder for StandaloneHerder {
     }
 
     async fn tasks(&self, name: &str) -> HerderResult<Vec<TaskInfo>> {
-        let connectors = self.connectors.lock().await;
-        let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-        Ok(c.task_configs
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        Ok(entry
+            .task_configs
             .iter()
             .enumerate()
             .map(|(task, config)| TaskInfo {
@@ -634,53 +596,65 @@ impl Herder for StandaloneHerder {
                     connector: name.to_owned(),
                     task,
                 },
-                config: validation::redact(config, &c.secret_keys),
+                config: validation::redact(config, &a.secret_keys),
             })
             .collect())
     }
 
     async fn pause_connector(&self, name: &str) -> HerderResult<()> {
-        let mut connectors = self.connectors.lock().await;
-        let c = connectors
-            .get_mut(name)
+        let _guard = self.lock_connector(name).await;
+        let entry = self
+            .configs
+            .connector(name)
             .ok_or_else(|| HerderError::NotFound(format!("Unknown connector {name}")))?;
-        if c.target == TargetState::Stopped {
+        if entry.target == TargetState::Stopped {
             return Ok(());
         }
-        c.target = TargetState::Paused;
-        for t in c.tasks.values() {
-            t.set_target(TargetState::Paused);
-        }
+        self.configs
+            .put_target_state(name, TargetState::Paused)
+            .await
+            .map_err(internal)?;
+        self.worker.set_target_state(name, TargetState::Paused);
         self.status.put_connector(name, State::Paused, None);
         Ok(())
     }
 
     async fn resume_connector(&self, name: &str) -> HerderResult<()> {
-        let mut connectors = self.connectors.lock().await;
-        let c = connectors
-            .get_mut(name)
+        let _guard = self.lock_connector(name).await;
+        let (entry, a) = self
+            .known(name)
             .ok_or_else(|| HerderError::NotFound(format!("Unknown connector {name}")))?;
-        let was_stopped = c.target == TargetState::Stopped;
-        c.target = TargetState::Started;
-        if was_stopped {
-            self.start_connector(name, c).await;
+        self.configs
+            .put_target_state(name, TargetState::Started)
+            .await
+            .map_err(internal)?;
+        if entry.target == TargetState::Stopped {
+            let entry = ConnectorEntry {
+                target: TargetState::Started,
+                ..entry
+            };
+            self.start_connector(name, &entry, &a).await;
         } else {
-            for t in c.tasks.values() {
-                t.set_target(TargetState::Started);
-            }
+            self.worker.set_target_state(name, TargetState::Started);
             self.status.put_connector(name, State::Running, None);
         }
         Ok(())
     }
 
     async fn stop_connector(&self, name: &str) -> HerderResult<()> {
-        let mut connectors = self.connectors.lock().await;
-        let c = connectors
-            .get_mut(name)
-            .ok_or_else(|| HerderError::NotFound(format!("Unknown connector {name}")))?;
-        self.stop_connector_instance(name, c).await;
-        c.target = TargetState::Stopped;
-        c.task_configs.clear();
+        let _guard = self.lock_connector(name).await;
+        if self.configs.connector(name).is_none() {
+            return Err(HerderError::NotFound(format!("Unknown connector {name}")));
+        }
+        self.stop_all(name).await;
+        self.configs
+            .put_task_configs(name, Vec::new())
+            .await
+            .map_err(internal)?;
+        self.configs
+            .put_target_state(name, TargetState::Stopped)
+            .await
+            .map_err(internal)?;
         self.status.clear_tasks(name);
         self.status.put_connector(name, State::Stopped, None);
         Ok(())
@@ -698,9 +672,9 @@ impl Herder for StandaloneHerder {
                 .await
                 .map(|_| ());
         }
-        let mut connectors = self.connectors.lock().await;
-        let c = connectors.get_mut(name).ok_or_else(|| not_found(name))?;
-        self.restart_instance(name, c).await;
+        let _guard = self.lock_connector(name).await;
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        self.restart_instance(name, &entry, &a).await;
         Ok(())
     }
 
@@ -710,60 +684,57 @@ impl Herder for StandaloneHerder {
         include_tasks: bool,
         only_failed: bool,
     ) -> HerderResult<ConnectorStateInfo> {
-        let mut connectors = self.connectors.lock().await;
-        let c = connectors
-            .get_mut(name)
+        let _guard = self.lock_connector(name).await;
+        let (entry, a) = self
+            .known(name)
             .ok_or_else(|| HerderError::NotFound(format!("Unknown connector: {name}")))?;
         let current = self.status.connector(name).ok_or_else(|| {
             HerderError::NotFound(format!("Status for connector {name} not found"))
         })?;
         // The plan, as Apache's RestartPlan computes it.
-        let mut plan = self.state_info(name, c);
+        let mut plan = self.state_info(name, &entry, &a);
         let restart_connector = !only_failed || current.state == State::Failed;
         if restart_connector {
             plan.connector.state = State::Restarting.name().to_owned();
             plan.connector.trace = None;
         }
-        let mut tasks_to_restart: Vec<usize> = Vec::new();
+        let mut tasks_to_restart: Vec<TaskId> = Vec::new();
         for t in &mut plan.tasks {
             if include_tasks && (!only_failed || t.state == State::Failed.name()) {
                 t.state = State::Restarting.name().to_owned();
                 t.trace = None;
-                tasks_to_restart.push(t.id);
+                tasks_to_restart.push(TaskId::new(name, t.id));
             }
         }
         if restart_connector {
-            self.restart_instance(name, c).await;
+            self.restart_instance(name, &entry, &a).await;
         }
-        let timeout = Duration::from_millis(self.worker.config.task_shutdown_graceful_timeout_ms);
-        for i in tasks_to_restart {
-            if let Some(h) = c.tasks.remove(&i) {
-                h.stop(timeout).await;
-            }
-            self.status
-                .put_task(&TaskId::new(name, i), State::Restarting, None);
-            if let Some(props) = c.task_configs.get(i).cloned() {
-                self.start_task(name, i, props, c);
+        // The connector's restart may have replaced its tasks.
+        let Some((entry, a)) = self.known(name) else {
+            return Ok(plan);
+        };
+        self.worker.stop_and_await_tasks(&tasks_to_restart).await;
+        for id in tasks_to_restart {
+            self.status.put_task(&id, State::Restarting, None);
+            if let Some(props) = entry.task_configs.get(id.task).cloned() {
+                self.start_task(name, id.task, props, &entry.config, entry.target, &a);
             }
         }
         Ok(plan)
     }
 
     async fn restart_task(&self, name: &str, task: usize) -> HerderResult<()> {
-        let mut connectors = self.connectors.lock().await;
-        let c = connectors.get_mut(name).ok_or_else(|| not_found(name))?;
-        let props = c
+        let _guard = self.lock_connector(name).await;
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        let props = entry
             .task_configs
             .get(task)
             .cloned()
             .ok_or_else(|| HerderError::NotFound(format!("Task {name}-{task} not found")))?;
-        if let Some(h) = c.tasks.remove(&task) {
-            h.stop(Duration::from_millis(
-                self.worker.config.task_shutdown_graceful_timeout_ms,
-            ))
+        self.worker
+            .stop_and_await_tasks(&[TaskId::new(name, task)])
             .await;
-        }
-        self.start_task(name, task, props, c);
+        self.start_task(name, task, props, &entry.config, entry.target, &a);
         Ok(())
     }
 
@@ -776,22 +747,21 @@ impl Herder for StandaloneHerder {
         name: &str,
         patch: NullableProps,
     ) -> HerderResult<ConnectorInfo> {
-        let merged = {
-            let connectors = self.connectors.lock().await;
-            let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-            let mut merged = c.config.clone();
-            for (k, v) in patch {
-                match v {
-                    Some(v) => {
-                        merged.insert(k, v);
-                    }
-                    None => {
-                        merged.remove(&k);
-                    }
+        let mut merged = self
+            .configs
+            .connector(name)
+            .ok_or_else(|| not_found(name))?
+            .config;
+        for (k, v) in patch {
+            match v {
+                Some(v) => {
+                    merged.insert(k, v);
+                }
+                None => {
+                    merged.remove(&k);
                 }
             }
-            merged
-        };
+        }
         let (_, info) = self.put_connector_config(name, merged, true, None).await?;
         Ok(info)
     }
@@ -819,13 +789,9 @@ impl Herder for StandaloneHerder {
     }
 
     async fn connector_offsets(&self, name: &str) -> HerderResult<ConnectorOffsets> {
-        let (config, kind) = {
-            let connectors = self.connectors.lock().await;
-            let c = connectors.get(name).ok_or_else(|| not_found(name))?;
-            (c.config.clone(), c.desc.kind())
-        };
-        let offsets = if kind == PluginKind::Sink {
-            offsets::sink_offsets(&self.worker, &config, name).await?
+        let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        let offsets = if a.desc.kind() == PluginKind::Sink {
+            offsets::sink_offsets(&self.worker, &entry.config, name).await?
         } else {
             offsets::source_offsets(&self.worker, name).await?
         };
@@ -839,7 +805,8 @@ impl Herder for StandaloneHerder {
         name: &str,
         offsets: Vec<ConnectorOffset>,
     ) -> HerderResult<Message> {
-        let (config, factory) = self.stopped_connector(name).await?;
+        let _guard = self.lock_connector(name).await;
+        let (config, factory) = self.stopped_connector(name)?;
         if offsets.is_empty() {
             return Err(HerderError::BadRequest(
                 "Partitions / offsets need to be provided for an alter offsets request".to_owned(),
@@ -874,7 +841,8 @@ impl Herder for StandaloneHerder {
     }
 
     async fn reset_connector_offsets(&self, name: &str) -> HerderResult<Message> {
-        let (config, factory) = self.stopped_connector(name).await?;
+        let _guard = self.lock_connector(name).await;
+        let (config, factory) = self.stopped_connector(name)?;
         let acknowledged = match factory {
             PluginFactory::Source { connector, .. } => {
                 let (entries, view) = offsets::source_reset_entries(&self.worker, name).await?;
@@ -933,8 +901,21 @@ impl Herder for StandaloneHerder {
         )
     }
 
+    fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
     async fn ready(&self) {
-        let _ = self.connectors.lock().await;
+        let started = self.started.notified();
+        if !self.is_ready() {
+            started.await;
+        }
+        // Requests the herder queued for itself are handled in order: an answer to this one
+        // means its loop is not stuck.
+        let (tx, rx) = oneshot::channel();
+        if self.requests.send(Request::Ping(tx)).is_ok() {
+            let _ = rx.await;
+        }
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
@@ -975,12 +956,9 @@ impl Herder for StandaloneHerder {
 
     async fn stop(&self) {
         tracing::info!("Herder stopping");
-        let mut connectors = self.connectors.lock().await;
-        let names: Vec<String> = connectors.keys().cloned().collect();
-        for name in names {
-            if let Some(c) = connectors.get_mut(&name) {
-                self.stop_connector_instance(&name, c).await;
-            }
+        for name in self.configs.snapshot().into_keys() {
+            let _guard = self.lock_connector(&name).await;
+            self.stop_all(&name).await;
         }
         tracing::info!("Herder stopped");
     }

@@ -72,9 +72,12 @@ impl From<HerderError> for RestError {
     fn from(e: HerderError) -> RestError {
         let status = match &e {
             HerderError::NotFound(_) => StatusCode::NOT_FOUND,
-            HerderError::AlreadyExists(_) => StatusCode::CONFLICT,
+            HerderError::AlreadyExists(_)
+            | HerderError::RebalanceNeeded
+            | HerderError::NoKnownLeader
+            | HerderError::Conflict => StatusCode::CONFLICT,
             HerderError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HerderError::Timeout | HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         RestError::new(status, e.to_string())
     }
@@ -117,4 +120,25 @@ pub(crate) fn empty(status: StatusCode) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = status;
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn herder_errors_answer_with_apaches_codes_and_messages() {
+        for (e, code, message) in [
+            (HerderError::NotFound("Connector a not found".into()), 404, "Connector a not found"),
+            (HerderError::AlreadyExists("Connector a already exists".into()), 409, "Connector a already exists"),
+            (HerderError::RebalanceNeeded, 409, "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"),
+            (HerderError::NoKnownLeader, 409, "Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway."),
+            (HerderError::Conflict, 409, "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"),
+            (HerderError::Timeout, 500, "Request timed out"),
+            (HerderError::BadRequest("bad".into()), 400, "bad"),
+        ] {
+            let r = RestError::from(e);
+            assert_eq!((r.status().as_u16(), r.message()), (code, message));
+        }
+    }
 }

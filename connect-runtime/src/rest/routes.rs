@@ -121,9 +121,7 @@ async fn request_timeout(
             tracing::error!("REST request handling failed: {e}");
             RestError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
         }
-        Err(_) => {
-            RestError::new(StatusCode::INTERNAL_SERVER_ERROR, "Request timed out").into_response()
-        }
+        Err(_) => RestError::from(crate::herder::HerderError::Timeout).into_response(),
     }
 }
 
@@ -282,24 +280,47 @@ struct WorkerStatus {
 
 #[utoipa::path(get, path = "/health", tag = "root", responses(
     (status = 200, body = WorkerStatus, description = "healthy"),
+    (status = 503, body = WorkerStatus, description = "still starting"),
     (status = 500, body = WorkerStatus, description = "unhealthy"),
 ))]
 async fn health(State(h): State<AppState>) -> Response {
-    match tokio::time::timeout(Duration::from_secs(10), h.ready()).await {
-        Ok(()) => Json(WorkerStatus {
+    health_within(&*h, HEALTH_CHECK_TIMEOUT).await
+}
+
+/// How long `/health` waits for the herder (Apache's `HEALTH_CHECK_TIMEOUT_MS`).
+const HEALTH_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Apache's `RootResource.healthCheck`: healthy if the herder answers in time; otherwise
+/// starting (503) while it has not finished starting, unhealthy (500) after.
+async fn health_within(h: &dyn Herder, timeout: Duration) -> Response {
+    if tokio::time::timeout(timeout, h.ready()).await.is_ok() {
+        return Json(WorkerStatus {
             status: "healthy".to_owned(),
             message: "Worker has completed startup and is ready to handle requests.".to_owned(),
         })
-        .into_response(),
-        Err(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(WorkerStatus {
-                status: "unhealthy".to_owned(),
-                message: "Worker was unable to handle this request and may be unable to handle other requests.".to_owned(),
-            }),
-        )
-            .into_response(),
+        .into_response();
     }
+    let (code, status, message) = if h.is_ready() {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unhealthy",
+            "Worker was unable to handle this request and may be unable to handle other requests.",
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "starting",
+            "Worker is still starting up.",
+        )
+    };
+    (
+        code,
+        Json(WorkerStatus {
+            status: status.to_owned(),
+            message: message.to_owned(),
+        }),
+    )
+        .into_response()
 }
 
 #[utoipa::path(get, path = "/connectors", tag = "connectors",
@@ -867,6 +888,53 @@ mod tests {
         assert_eq!(
             body,
             serde_json::json!({"error_code": 500, "message": "Request timed out"})
+        );
+    }
+
+    #[tokio::test]
+    async fn health_answers_503_until_the_herder_has_started() {
+        let props: std::collections::HashMap<String, String> = [
+            ("bootstrap.servers", "127.0.0.1:9"),
+            (
+                "key.converter",
+                "org.apache.kafka.connect.storage.StringConverter",
+            ),
+            (
+                "value.converter",
+                "org.apache.kafka.connect.storage.StringConverter",
+            ),
+            ("offset.storage.file.filename", "/nonexistent/offsets"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let worker = Arc::new(crate::worker::Worker::new(
+            crate::config::WorkerConfig::parse(props, true).unwrap(),
+            Arc::new(connect_api::plugin::PluginRegistry::linked()),
+            Arc::new(crate::storage::MemoryOffsetBackingStore::default()),
+            "localhost:8083".to_owned(),
+        ));
+        let herder = crate::herder::StandaloneHerder::new(worker, "cluster".to_owned());
+        let body = |r: Response| async move {
+            let status = r.status().as_u16();
+            let bytes = axum::body::to_bytes(r.into_body(), 1 << 16).await.unwrap();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap())
+        };
+        let timeout = Duration::from_millis(100);
+        assert_eq!(
+            body(health_within(&*herder, timeout).await).await,
+            (
+                503,
+                serde_json::json!({"status": "starting", "message": "Worker is still starting up."})
+            )
+        );
+        herder.start();
+        assert_eq!(
+            body(health_within(&*herder, timeout).await).await,
+            (
+                200,
+                serde_json::json!({"status": "healthy", "message": "Worker has completed startup and is ready to handle requests."})
+            )
         );
     }
 

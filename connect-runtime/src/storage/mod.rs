@@ -1,10 +1,16 @@
 //! Offset, config and status storage.
 
+pub mod config_backing_store;
 pub mod offset_backing_store;
 pub mod offset_codec;
 mod offset_reader;
+pub mod status_backing_store;
 
+pub use config_backing_store::{
+    ConfigBackingStore, ConfigSnapshot, ConnectorEntry, MemoryConfigBackingStore,
+};
 pub use offset_backing_store::{
     FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore,
 };
 pub use offset_reader::ConnectorOffsetReader;
+pub use status_backing_store::{MemoryStatusBackingStore, Status, StatusBackingStore};

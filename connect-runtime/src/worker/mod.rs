@@ -6,7 +6,11 @@
 //! synchronous client libraries) without slowing other tasks or the REST API. A task is
 //! stopped by cancelling it: a pending `poll` is dropped at its next await point, the final
 //! offset commit runs, then `stop()`.
+//!
+//! The worker runs what a herder decides: it owns the running connectors and tasks, and the
+//! herder (standalone or distributed) only says which to start and stop.
 
+pub mod connector;
 pub mod error_handler;
 pub mod offset_committer;
 pub mod sink_task;
@@ -16,24 +20,27 @@ pub mod submitted_records;
 pub mod topic_creation;
 pub mod transformation_chain;
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use connect_api::config::ConfigError;
-use connect_api::connector::Props;
+use connect_api::connector::{ConnectorContext, Props};
 use connect_api::errors::{ConnectError, Result};
-use connect_api::plugin::{PluginFactory, PluginKind, PluginRegistry};
+use connect_api::plugin::{PluginDesc, PluginFactory, PluginKind, PluginRegistry};
 use connect_api::storage::{Converter, HeaderConverter, CONVERTER_TYPE_CONFIG};
 use tokio::sync::{oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 pub use status::{State, TargetState, TaskId, TaskStatusListener};
 
-use crate::config::connector_config::{sink_topics, ConnectorConfig};
+use crate::config::connector_config::{
+    sink_topics, ConnectorConfig, TASK_CLASS_CONFIG, TOPICS_CONFIG, TOPICS_REGEX_CONFIG,
+};
 use crate::config::{with_prefix, WorkerConfig};
 use crate::kafka::{admin_props, consumer_props, producer_props, to_client_config};
-use crate::storage::OffsetBackingStore;
+use crate::storage::{ConnectorOffsetReader, OffsetBackingStore};
+use connector::{panic_message, ConnectorHandle};
 use error_handler::ErrorHandler;
 
 /// A task's key, value and header converters.
@@ -44,7 +51,14 @@ pub type Converters = (
 );
 use transformation_chain::{lookup_reason, TransformationChain};
 
-/// What every task of a worker shares.
+/// How long a connector's `stop` may take (Apache's `CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS`).
+const CONNECTOR_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The connectors and tasks running in this process, and what they all share.
 pub struct Worker {
     /// The worker configuration.
     pub config: WorkerConfig,
@@ -54,6 +68,8 @@ pub struct Worker {
     pub offset_store: Arc<dyn OffsetBackingStore>,
     /// This worker's id (`host:port` of its REST endpoint).
     pub worker_id: String,
+    connectors: Mutex<HashMap<String, ConnectorHandle>>,
+    tasks: Mutex<BTreeMap<TaskId, TaskHandle>>,
 }
 
 /// A running task.
@@ -123,6 +139,161 @@ fn converter_error(
 }
 
 impl Worker {
+    /// A worker running nothing yet.
+    pub fn new(
+        config: WorkerConfig,
+        registry: Arc<PluginRegistry>,
+        offset_store: Arc<dyn OffsetBackingStore>,
+        worker_id: String,
+    ) -> Worker {
+        Worker {
+            config,
+            registry,
+            offset_store,
+            worker_id,
+            connectors: Mutex::new(HashMap::new()),
+            tasks: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Creates a connector on a thread of its own and starts it with `config`. An error means
+    /// its `start` failed (or panicked): the connector is then FAILED, but it stays known to
+    /// the worker until [`stop_and_await_connector`](Self::stop_and_await_connector).
+    pub async fn start_connector(
+        &self,
+        name: &str,
+        factory: &PluginFactory,
+        config: Props,
+        herder: Arc<dyn ConnectorContext>,
+    ) -> Result<()> {
+        let handle = {
+            let mut connectors = lock(&self.connectors);
+            if connectors.contains_key(name) {
+                return Err(ConnectError::other(format!(
+                    "Connector with name {name} already exists"
+                )));
+            }
+            let offsets = Arc::new(ConnectorOffsetReader::new(name, self.offset_store.clone()));
+            let handle = ConnectorHandle::spawn(name, factory, herder, offsets)?;
+            connectors.insert(name.to_owned(), handle.clone());
+            handle
+        };
+        tracing::info!(
+            "Creating connector {name} of type {}",
+            factory.kind().name()
+        );
+        handle.start(config).await
+    }
+
+    /// Whether a connector of that name was started in this worker and is running.
+    pub fn is_connector_running(&self, name: &str) -> bool {
+        lock(&self.connectors)
+            .get(name)
+            .is_some_and(ConnectorHandle::is_running)
+    }
+
+    /// The task configurations of a running connector (Apache's `connectorTaskConfigs`): at
+    /// most `tasks.max`, each with `task.class`, and a sink's with its `topics` /
+    /// `topics.regex`.
+    pub async fn connector_task_configs(
+        &self,
+        name: &str,
+        desc: &PluginDesc,
+        config: &Props,
+    ) -> Result<Vec<Props>> {
+        let handle = lock(&self.connectors).get(name).cloned().ok_or_else(|| {
+            ConnectError::other(format!("Connector {name} is not running in this worker"))
+        })?;
+        let max_tasks = ConnectorConfig::parse(config)
+            .map(|p| p.tasks_max)
+            .unwrap_or(1);
+        let task_class = match desc.factory {
+            PluginFactory::Source { task_class, .. } | PluginFactory::Sink { task_class, .. } => {
+                task_class
+            }
+            ref other => {
+                return Err(ConnectError::other(format!(
+                    "{} is not a connector",
+                    other.kind().name()
+                )))
+            }
+        };
+        let configs = handle.task_configs(max_tasks).await?;
+        if configs.len() > max_tasks {
+            return Err(ConnectError::other(format!(
+                "The connector {name} has generated {} tasks, which is greater than {max_tasks}, the maximum number of tasks it is configured to create.",
+                configs.len()
+            )));
+        }
+        Ok(configs
+            .into_iter()
+            .map(|mut t| {
+                t.insert(TASK_CLASS_CONFIG.to_owned(), task_class.to_owned());
+                if desc.kind() == PluginKind::Sink {
+                    for key in [TOPICS_CONFIG, TOPICS_REGEX_CONFIG] {
+                        if let Some(v) = config.get(key) {
+                            t.insert(key.to_owned(), v.clone());
+                        }
+                    }
+                }
+                t
+            })
+            .collect())
+    }
+
+    /// Stops a connector (its `stop`, if its `start` succeeded) and forgets it; waits at most
+    /// Apache's 5 s. Its tasks are stopped separately.
+    pub async fn stop_and_await_connector(&self, name: &str) {
+        let Some(handle) = lock(&self.connectors).remove(name) else {
+            return;
+        };
+        tracing::info!("Stopping connector {name}");
+        if let Err(e) = handle.stop(CONNECTOR_SHUTDOWN_TIMEOUT).await {
+            tracing::error!("Error while stopping connector {name}: {}", e.trace());
+        }
+    }
+
+    /// The tasks of a connector running in this worker.
+    pub fn task_ids(&self, connector: &str) -> Vec<TaskId> {
+        lock(&self.tasks)
+            .keys()
+            .filter(|id| id.connector == connector)
+            .cloned()
+            .collect()
+    }
+
+    /// Pauses or resumes a connector's running tasks.
+    pub fn set_target_state(&self, connector: &str, target: TargetState) {
+        for (id, task) in lock(&self.tasks).iter() {
+            if id.connector == connector {
+                task.set_target(target);
+            }
+        }
+    }
+
+    /// Stops tasks and waits for them: all start stopping at once and share one
+    /// `task.shutdown.graceful.timeout.ms`, as in Apache. A task that misses it is abandoned
+    /// (see [`TaskHandle::stop`]).
+    pub async fn stop_and_await_tasks(&self, ids: &[TaskId]) {
+        let timeout = Duration::from_millis(self.config.task_shutdown_graceful_timeout_ms);
+        let deadline = tokio::time::Instant::now() + timeout;
+        let handles: Vec<(TaskId, TaskHandle)> = {
+            let mut tasks = lock(&self.tasks);
+            ids.iter()
+                .filter_map(|id| tasks.remove(id).map(|h| (id.clone(), h)))
+                .collect()
+        };
+        for (_, h) in &handles {
+            h.request_stop();
+        }
+        for (id, h) in handles {
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if !h.stop(remaining.max(Duration::from_millis(1))).await {
+                tracing::error!("Graceful stop of task {id} failed: it did not finish in time");
+            }
+        }
+    }
+
     /// The converters for a connector's tasks: the connector's own `key.converter` (with only
     /// its `key.converter.*` properties) when it sets one, else the worker's (with only the
     /// worker's properties) — never a mix, as in Apache.
@@ -189,7 +360,12 @@ impl Worker {
         task_props: Props,
         status: Arc<dyn TaskStatusListener>,
         initial: TargetState,
-    ) -> Result<TaskHandle> {
+    ) -> Result<()> {
+        if lock(&self.tasks).contains_key(&id) {
+            return Err(ConnectError::other(format!(
+                "Task already exists in this worker: {id}"
+            )));
+        }
         let connector_config = ConnectorConfig::parse(connector_props).map_err(|errs| {
             errs.into_iter()
                 .next()
@@ -285,11 +461,7 @@ impl Worker {
                     }
                 }));
                 if let Err(panic) = outcome {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "unknown panic".to_owned());
+                    let message = panic_message(&*panic);
                     let trace = format!(
                         "org.apache.kafka.connect.errors.ConnectException: task {panic_id} panicked: {message}"
                     );
@@ -299,11 +471,15 @@ impl Worker {
                 let _ = done_tx.send(());
             })
             .map_err(|e| ConnectError::other_with("could not start task thread", e))?;
-        Ok(TaskHandle {
-            cancel,
-            abandoned,
-            target: target_tx,
-            done: done_rx,
-        })
+        lock(&self.tasks).insert(
+            id,
+            TaskHandle {
+                cancel,
+                abandoned,
+                target: target_tx,
+                done: done_rx,
+            },
+        );
+        Ok(())
     }
 }
