@@ -126,6 +126,7 @@ impl Broker {
             .tempdir()?
             .keep();
         let log = dir.join("broker.log");
+        let err_log = dir.join("broker.err");
         let mut cmd = apache.command("broker");
         cmd.arg("--port")
             .arg(port.to_string())
@@ -134,7 +135,7 @@ impl Broker {
             .args(overrides)
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&log)?)
-            .stderr(std::fs::File::create(dir.join("broker.err"))?);
+            .stderr(std::fs::File::create(&err_log)?);
         let process = Watched::spawn(cmd, "the Apache Kafka broker", Some(dir))?;
         Broker::ready(
             process,
@@ -143,6 +144,11 @@ impl Broker {
             log,
             Duration::from_secs(120),
         )
+        .map_err(|e| {
+            // The launcher's own complaints (a bad argument, no Java) go to standard error.
+            let err = std::fs::read_to_string(&err_log).unwrap_or_default();
+            e.context(err.trim().to_owned())
+        })
     }
 
     /// Waits until the broker answers a metadata request listing itself.

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod client_config;
+pub mod topic_log;
 
 pub use client_config::{
     admin_props, consumer_props, producer_props, to_client_config, ClientProps,

@@ -1,6 +1,7 @@
 //! Offset, config and status storage.
 
 pub mod config_backing_store;
+pub mod kafka_config_backing_store;
 pub mod offset_backing_store;
 pub mod offset_codec;
 mod offset_reader;
@@ -9,6 +10,7 @@ pub mod status_backing_store;
 pub use config_backing_store::{
     ConfigBackingStore, ConfigSnapshot, ConnectorEntry, MemoryConfigBackingStore,
 };
+pub use kafka_config_backing_store::KafkaConfigBackingStore;
 pub use offset_backing_store::{
     FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore,
 };

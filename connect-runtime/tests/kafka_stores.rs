@@ -1,0 +1,291 @@
+//! The config topic store (`KafkaConfigBackingStore`): what one worker writes another reads,
+//! bad internal topics are refused with a message naming the problem, and the format is
+//! Apache's — Apache's distributed worker runs a connector we wrote to its config topic, and
+//! we read the connectors it creates, pauses and stops.
+
+#![allow(clippy::unwrap_used, unreachable_pub)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::apache_available;
+use connect_api::connector::Props;
+use connect_runtime::kafka::ClientProps;
+use connect_runtime::storage::{ConfigBackingStore, KafkaConfigBackingStore};
+use connect_runtime::worker::TargetState;
+use serde_json::{json, Value};
+
+fn props(pairs: &[(&str, &str)]) -> Props {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn client(bootstrap: &str) -> ClientProps {
+    ClientProps::from([("bootstrap.servers".to_owned(), bootstrap.to_owned())])
+}
+
+async fn open(
+    bootstrap: &str,
+    topic: &str,
+) -> connect_api::errors::Result<KafkaConfigBackingStore> {
+    let c = client(bootstrap);
+    KafkaConfigBackingStore::open(&c, &c, &c, topic, 1).await
+}
+
+/// Polls `check` on fresh reads of the store until it holds, for at most 60 s.
+async fn eventually(
+    store: &KafkaConfigBackingStore,
+    what: &str,
+    check: impl Fn(&KafkaConfigBackingStore) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        store.refresh().await.unwrap();
+        if check(store) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}: {:?}",
+            store.snapshot()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_one_worker_writes_another_reads() {
+    let broker = connect_testbed::Broker::start().unwrap();
+    let a = open(&broker.bootstrap, "configs").await.unwrap();
+    assert!(a.snapshot().is_empty());
+    let config = props(&[("connector.class", "FileStreamSource"), ("name", "c-1")]);
+    a.put_connector_config("c-1", config.clone(), Some(TargetState::Paused))
+        .await
+        .unwrap();
+    let tasks = vec![
+        props(&[("task.class", "T"), ("n", "0")]),
+        props(&[("task.class", "T"), ("n", "1")]),
+    ];
+    a.put_task_configs("c-1", tasks.clone()).await.unwrap();
+    a.put_connector_config("other", Props::new(), None)
+        .await
+        .unwrap();
+    a.put_target_state("other", TargetState::Stopped)
+        .await
+        .unwrap();
+
+    // A second worker, reading the topic from the start.
+    let b = open(&broker.bootstrap, "configs").await.unwrap();
+    let snap = b.snapshot();
+    assert_eq!(snap.len(), 2);
+    assert_eq!(snap["c-1"].config, config);
+    assert_eq!(snap["c-1"].target, TargetState::Paused);
+    assert_eq!(snap["c-1"].task_configs, tasks);
+    assert_eq!(snap["other"].target, TargetState::Stopped);
+
+    // Changes by one are seen by the other on its next read.
+    b.put_task_configs("c-1", Vec::new()).await.unwrap();
+    b.remove_connector_config("other").await.unwrap();
+    a.refresh().await.unwrap();
+    let snap = a.snapshot();
+    assert_eq!(snap.keys().collect::<Vec<_>>(), ["c-1"]);
+    assert!(snap["c-1"].task_configs.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_topic_that_would_lose_configurations_is_refused() {
+    let broker = connect_testbed::Broker::start().unwrap();
+    broker.create_topic("three-partitions", 3).await.unwrap();
+    let err = open(&broker.bootstrap, "three-partitions")
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("Topic 'three-partitions' supplied via the 'config.storage.topic' property is required to have a single partition")
+            && err.contains("found 3 partitions"),
+        "{err}"
+    );
+    let c = client(&broker.bootstrap);
+    connect_runtime::kafka::admin::create_topic(
+        &c,
+        "deletes",
+        1,
+        1,
+        &[("cleanup.policy".to_owned(), "delete".to_owned())],
+    )
+    .await
+    .unwrap();
+    let err = open(&broker.bootstrap, "deletes")
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("required to have 'cleanup.policy=compact'")
+            && err.contains("'cleanup.policy=delete'"),
+        "{err}"
+    );
+}
+
+async fn rest(
+    client: &reqwest::Client,
+    method: &str,
+    url: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = client.request(method.parse().unwrap(), url);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let code = r.status().as_u16();
+    (
+        code,
+        serde_json::from_str(&r.text().await.unwrap()).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apaches_distributed_worker_and_ours_share_the_config_topic() {
+    if !apache_available("apaches_distributed_worker_and_ours_share_the_config_topic") {
+        return;
+    }
+    let broker = connect_testbed::Broker::apache(&[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ours = open(&broker.bootstrap, "mixed-configs").await.unwrap();
+
+    // Written by us before Apache's worker starts: a paused source with one task.
+    let source_file = dir.path().join("in.txt");
+    std::fs::write(&source_file, "a\n").unwrap();
+    let from_rust = props(&[
+        (
+            "connector.class",
+            "org.apache.kafka.connect.file.FileStreamSourceConnector",
+        ),
+        ("name", "from-rust"),
+        ("tasks.max", "1"),
+        ("file", source_file.to_str().unwrap()),
+        ("topic", "from-rust-topic"),
+    ]);
+    ours.put_connector_config("from-rust", from_rust.clone(), Some(TargetState::Paused))
+        .await
+        .unwrap();
+    let mut task = from_rust.clone();
+    task.insert(
+        "task.class".into(),
+        "org.apache.kafka.connect.file.FileStreamSourceTask".into(),
+    );
+    ours.put_task_configs("from-rust", vec![task])
+        .await
+        .unwrap();
+
+    let port = connect_testbed::free_port().unwrap();
+    let worker_props = dir.path().join("distributed.properties");
+    std::fs::write(
+        &worker_props,
+        format!(
+            "bootstrap.servers={}\ngroup.id=mixed\nconfig.storage.topic=mixed-configs\noffset.storage.topic=mixed-offsets\nstatus.storage.topic=mixed-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
+            broker.bootstrap,
+            connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
+        ),
+    )
+    .unwrap();
+    let java = connect_testbed::apache::ApacheWorker::distributed(
+        &worker_props,
+        port,
+        &dir.path().join("apache-distributed.log"),
+    )
+    .unwrap();
+    let http = reqwest::Client::new();
+    let base = &java.rest;
+
+    // Apache's worker knows our connector, its configuration and its target state.
+    let (code, config) = rest(
+        &http,
+        "GET",
+        &format!("{base}/connectors/from-rust/config"),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200, "{config}");
+    assert_eq!(config, serde_json::to_value(&from_rust).unwrap());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, s) = rest(
+            &http,
+            "GET",
+            &format!("{base}/connectors/from-rust/status"),
+            None,
+        )
+        .await;
+        if s["connector"]["state"] == "PAUSED" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "from-rust never PAUSED on Apache's worker: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // A connector created through Apache's REST API: we read its configuration and tasks.
+    let sink_file = dir.path().join("out.txt");
+    let (code, body) = rest(
+        &http,
+        "POST",
+        &format!("{base}/connectors"),
+        Some(json!({"name": "from-java", "config": {
+            "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+            "tasks.max": "1",
+            "topics": "from-rust-topic",
+            "file": sink_file.to_str().unwrap(),
+        }})),
+    )
+    .await;
+    assert_eq!(code, 201, "{body}");
+    eventually(&ours, "from-java's task", |s| {
+        s.connector("from-java")
+            .is_some_and(|c| c.task_configs.len() == 1)
+    })
+    .await;
+    let c = ours.connector("from-java").unwrap();
+    assert_eq!(c.config["name"], "from-java");
+    assert_eq!(c.config["file"], sink_file.to_str().unwrap());
+    assert_eq!(c.target, TargetState::Started);
+    assert_eq!(
+        c.task_configs[0]["task.class"],
+        "org.apache.kafka.connect.file.FileStreamSinkTask"
+    );
+
+    // Stopped and deleted through Apache's API: we see both.
+    let (code, _) = rest(
+        &http,
+        "PUT",
+        &format!("{base}/connectors/from-java/stop"),
+        None,
+    )
+    .await;
+    assert_eq!(code, 204);
+    eventually(&ours, "from-java stopped", |s| {
+        s.connector("from-java")
+            .is_some_and(|c| c.target == TargetState::Stopped && c.task_configs.is_empty())
+    })
+    .await;
+    let (code, _) = rest(
+        &http,
+        "DELETE",
+        &format!("{base}/connectors/from-rust"),
+        None,
+    )
+    .await;
+    assert_eq!(code, 204);
+    eventually(&ours, "from-rust deleted", |s| {
+        s.connector("from-rust").is_none()
+    })
+    .await;
+    drop(java);
+}
