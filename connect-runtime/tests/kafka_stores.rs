@@ -1,7 +1,8 @@
-//! The config topic store (`KafkaConfigBackingStore`): what one worker writes another reads,
-//! bad internal topics are refused with a message naming the problem, and the format is
-//! Apache's — Apache's distributed worker runs a connector we wrote to its config topic, and
-//! we read the connectors it creates, pauses and stops.
+//! The config and offset topic stores (`KafkaConfigBackingStore`, `KafkaOffsetBackingStore`):
+//! what one worker writes another reads, bad internal topics are refused with a message naming
+//! the problem, and the formats are Apache's — Apache's distributed worker runs a connector we
+//! wrote to its config topic from the offset we wrote, and we read the connectors it creates,
+//! pauses and stops and the offsets it commits.
 
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
@@ -11,9 +12,15 @@ use std::time::{Duration, Instant};
 
 use common::apache_available;
 use connect_api::connector::Props;
+use connect_api::data::Value as ConnectValue;
 use connect_runtime::kafka::ClientProps;
-use connect_runtime::storage::{ConfigBackingStore, KafkaConfigBackingStore};
+use connect_runtime::storage::offset_codec::{offset_key, offset_value, parse_offset_value};
+use connect_runtime::storage::{
+    ConfigBackingStore, KafkaConfigBackingStore, KafkaOffsetBackingStore, OffsetBackingStore,
+};
 use connect_runtime::worker::TargetState;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
 use serde_json::{json, Value};
 
 fn props(pairs: &[(&str, &str)]) -> Props {
@@ -95,6 +102,52 @@ async fn what_one_worker_writes_another_reads() {
     assert!(snap["c-1"].task_configs.is_empty());
 }
 
+async fn open_offsets(bootstrap: &str, topic: &str) -> KafkaOffsetBackingStore {
+    let c = client(bootstrap);
+    KafkaOffsetBackingStore::open(&c, &c, &c, topic, 25, 1)
+        .await
+        .unwrap()
+}
+
+/// The offset key and value of a FileStreamSource partition.
+fn file_offset(connector: &str, file: &str, position: i64) -> (Vec<u8>, Vec<u8>) {
+    let partition = [("filename".to_owned(), ConnectValue::String(file.to_owned()))].into();
+    let offset = [("position".to_owned(), ConnectValue::Int64(position))].into();
+    (
+        offset_key(connector, &partition).unwrap(),
+        offset_value(&offset).unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offsets_written_by_one_worker_are_read_by_another() {
+    let broker = connect_testbed::Broker::start().unwrap();
+    let a = open_offsets(&broker.bootstrap, "offsets").await;
+    let (k1, v1) = file_offset("c", "/a", 10);
+    let (k2, v2) = file_offset("c", "/b", 20);
+    a.set(
+        [
+            (k1.clone(), Some(v1.clone())),
+            (k2.clone(), Some(v2.clone())),
+        ]
+        .into(),
+    )
+    .await
+    .unwrap();
+    let b = open_offsets(&broker.bootstrap, "offsets").await;
+    let got = b.get(&[k1.clone(), k2.clone()]).await.unwrap();
+    assert_eq!(got.get(&k1), Some(&v1));
+    assert_eq!(got.get(&k2), Some(&v2));
+    // A newer offset and a reset, seen by the other store on its next read.
+    let (_, v1b) = file_offset("c", "/a", 11);
+    b.set([(k1.clone(), Some(v1b.clone())), (k2.clone(), None)].into())
+        .await
+        .unwrap();
+    let all = a.all().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all.get(&k1), Some(&v1b));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_config_topic_that_would_lose_configurations_is_refused() {
     let broker = connect_testbed::Broker::start().unwrap();
@@ -131,6 +184,35 @@ async fn a_config_topic_that_would_lose_configurations_is_refused() {
     );
 }
 
+/// The values of a topic once it holds `n` records, checking for a while that no more come.
+async fn values(bootstrap: &str, topic: &str, n: usize) -> Vec<String> {
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", format!("check-{topic}"))
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[topic]).unwrap();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut quiet_until = None;
+    loop {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
+            out.push(String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned());
+        }
+        if out.len() >= n {
+            let until = *quiet_until.get_or_insert_with(|| Instant::now() + Duration::from_secs(2));
+            if Instant::now() >= until {
+                return out;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{topic} held {out:?}, not {n} records"
+        );
+    }
+}
+
 async fn rest(
     client: &reqwest::Client,
     method: &str,
@@ -160,7 +242,15 @@ async fn apaches_distributed_worker_and_ours_share_the_config_topic() {
 
     // Written by us before Apache's worker starts: a paused source with one task.
     let source_file = dir.path().join("in.txt");
-    std::fs::write(&source_file, "a\n").unwrap();
+    std::fs::write(&source_file, "skipped\nread\n").unwrap();
+    let source_path = source_file.to_str().unwrap().to_owned();
+    // An offset we wrote: Apache's task must resume after the first line.
+    let offsets = open_offsets(&broker.bootstrap, "mixed-offsets").await;
+    let (key, value) = file_offset("from-rust", &source_path, 8);
+    offsets
+        .set([(key.clone(), Some(value))].into())
+        .await
+        .unwrap();
     let from_rust = props(&[
         (
             "connector.class",
@@ -188,7 +278,7 @@ async fn apaches_distributed_worker_and_ours_share_the_config_topic() {
     std::fs::write(
         &worker_props,
         format!(
-            "bootstrap.servers={}\ngroup.id=mixed\nconfig.storage.topic=mixed-configs\noffset.storage.topic=mixed-offsets\nstatus.storage.topic=mixed-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
+            "bootstrap.servers={}\ngroup.id=mixed\nconfig.storage.topic=mixed-configs\noffset.storage.topic=mixed-offsets\nstatus.storage.topic=mixed-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\noffset.flush.interval.ms=500\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
             broker.bootstrap,
             connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
         ),
@@ -228,6 +318,37 @@ async fn apaches_distributed_worker_and_ours_share_the_config_topic() {
         assert!(
             Instant::now() < deadline,
             "from-rust never PAUSED on Apache's worker: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Resumed, Apache's task starts from our offset: only the second line is copied, and the
+    // offset Apache commits after it is read by our store.
+    let (code, _) = rest(
+        &http,
+        "PUT",
+        &format!("{base}/connectors/from-rust/resume"),
+        None,
+    )
+    .await;
+    assert_eq!(code, 202);
+    assert_eq!(
+        values(&broker.bootstrap, "from-rust-topic", 1).await,
+        ["read"]
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let got = offsets.get(std::slice::from_ref(&key)).await.unwrap();
+        let position = got
+            .get(&key)
+            .map(|v| parse_offset_value(v).unwrap())
+            .and_then(|o| o.get("position").cloned());
+        if position == Some(ConnectValue::Int64(13)) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Apache's offset never reached 13: {position:?}"
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -201,15 +201,24 @@ impl TopicLog {
     /// (Apache's `readToEnd`), in offset order within each partition.
     pub fn read_to_end(&self, timeout: Duration) -> Result<Vec<LogRecord>> {
         let deadline = Instant::now() + timeout;
-        let mut end: HashMap<i32, i64> = HashMap::new();
+        // One ListOffsets round for every partition (timestamp "latest"), not one per
+        // partition.
+        let mut query = TopicPartitionList::new();
         for p in &self.partitions {
-            let (_, high) = self
-                .consumer
-                .fetch_watermarks(&self.topic, *p, timeout)
-                .map_err(|e| {
-                    ConnectError::other_with(format!("Could not read the end of {}", self.topic), e)
-                })?;
-            end.insert(*p, high);
+            query
+                .add_partition_offset(&self.topic, *p, Offset::End)
+                .map_err(|e| ConnectError::other_with("Could not query the topic's end", e))?;
+        }
+        let ends = self.consumer.offsets_for_times(query, timeout).map_err(|e| {
+            ConnectError::other_with(format!("Could not read the end of {}", self.topic), e)
+        })?;
+        let mut end: HashMap<i32, i64> = HashMap::new();
+        for e in ends.elements() {
+            let high = match e.offset() {
+                Offset::Offset(o) => o,
+                _ => 0,
+            };
+            end.insert(e.partition(), high);
         }
         let mut out = Vec::new();
         loop {

@@ -2,6 +2,7 @@
 
 pub mod config_backing_store;
 pub mod kafka_config_backing_store;
+pub mod kafka_offset_backing_store;
 pub mod offset_backing_store;
 pub mod offset_codec;
 mod offset_reader;
@@ -11,6 +12,7 @@ pub use config_backing_store::{
     ConfigBackingStore, ConfigSnapshot, ConnectorEntry, MemoryConfigBackingStore,
 };
 pub use kafka_config_backing_store::KafkaConfigBackingStore;
+pub use kafka_offset_backing_store::KafkaOffsetBackingStore;
 pub use offset_backing_store::{
     FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore,
 };
