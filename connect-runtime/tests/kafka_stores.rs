@@ -1,8 +1,9 @@
-//! The config and offset topic stores (`KafkaConfigBackingStore`, `KafkaOffsetBackingStore`):
+//! The config, offset and status topic stores (`KafkaConfigBackingStore`,
+//! `KafkaOffsetBackingStore`, `KafkaStatusBackingStore`):
 //! what one worker writes another reads, bad internal topics are refused with a message naming
 //! the problem, and the formats are Apache's — Apache's distributed worker runs a connector we
 //! wrote to its config topic from the offset we wrote, and we read the connectors it creates,
-//! pauses and stops and the offsets it commits.
+//! pauses and stops, the offsets it commits and the statuses it reports.
 
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
@@ -16,9 +17,11 @@ use connect_api::data::Value as ConnectValue;
 use connect_runtime::kafka::ClientProps;
 use connect_runtime::storage::offset_codec::{offset_key, offset_value, parse_offset_value};
 use connect_runtime::storage::{
-    ConfigBackingStore, KafkaConfigBackingStore, KafkaOffsetBackingStore, OffsetBackingStore,
+    ConfigBackingStore, KafkaConfigBackingStore, KafkaOffsetBackingStore, KafkaStatusBackingStore,
+    OffsetBackingStore, StatusBackingStore,
 };
 use connect_runtime::worker::TargetState;
+use connect_runtime::worker::{State, TaskId};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
 use serde_json::{json, Value};
@@ -148,6 +151,59 @@ async fn offsets_written_by_one_worker_are_read_by_another() {
     assert_eq!(all.get(&k1), Some(&v1b));
 }
 
+async fn open_statuses(bootstrap: &str, topic: &str, worker: &str) -> KafkaStatusBackingStore {
+    let c = client(bootstrap);
+    KafkaStatusBackingStore::open(&c, &c, &c, topic, 5, 1, worker)
+        .await
+        .unwrap()
+}
+
+/// Waits until `check` holds for the store, for at most 60 s.
+async fn until(what: &str, check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statuses_one_worker_reports_another_sees() {
+    let broker = connect_testbed::Broker::start().unwrap();
+    let a = open_statuses(&broker.bootstrap, "statuses", "a:8083").await;
+    let b = open_statuses(&broker.bootstrap, "statuses", "b:8083").await;
+    a.put_connector("c-1", State::Running, None);
+    a.put_task(
+        &TaskId::new("c-1", 0),
+        State::Failed,
+        Some("boom".to_owned()),
+    );
+    // Seen at once by the worker that wrote it, and soon by the other.
+    assert_eq!(a.connector("c-1").unwrap().state, State::Running);
+    until("b to see c-1's task", || {
+        b.task(&TaskId::new("c-1", 0)).is_some()
+    })
+    .await;
+    let t = b.task(&TaskId::new("c-1", 0)).unwrap();
+    assert_eq!(
+        (t.state, t.trace.as_deref(), t.worker_id.as_deref()),
+        (State::Failed, Some("boom"), Some("a:8083"))
+    );
+    assert_eq!(
+        b.connector("c-1").unwrap().worker_id.as_deref(),
+        Some("a:8083")
+    );
+    // A third worker starting later reads it all from the topic.
+    let c = open_statuses(&broker.bootstrap, "statuses", "c:8083").await;
+    assert_eq!(c.tasks("c-1").len(), 1);
+    // Removal is seen everywhere.
+    a.remove("c-1");
+    until("b to see c-1 removed", || {
+        b.connector("c-1").is_none() && b.tasks("c-1").is_empty()
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_config_topic_that_would_lose_configurations_is_refused() {
     let broker = connect_testbed::Broker::start().unwrap();
@@ -232,8 +288,8 @@ async fn rest(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn apaches_distributed_worker_and_ours_share_the_config_topic() {
-    if !apache_available("apaches_distributed_worker_and_ours_share_the_config_topic") {
+async fn apaches_distributed_worker_and_ours_share_the_internal_topics() {
+    if !apache_available("apaches_distributed_worker_and_ours_share_the_internal_topics") {
         return;
     }
     let broker = connect_testbed::Broker::apache(&[]).unwrap();
@@ -352,6 +408,25 @@ async fn apaches_distributed_worker_and_ours_share_the_config_topic() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+
+    // The statuses Apache's worker reports are read by our store.
+    let statuses = open_statuses(&broker.bootstrap, "mixed-status", "ours:8083").await;
+    until("from-rust RUNNING in the status topic", || {
+        statuses
+            .connector("from-rust")
+            .is_some_and(|s| s.state == State::Running)
+            && statuses
+                .task(&TaskId::new("from-rust", 0))
+                .is_some_and(|s| s.state == State::Running)
+    })
+    .await;
+    let s = statuses.connector("from-rust").unwrap();
+    assert!(
+        s.worker_id
+            .as_deref()
+            .is_some_and(|w| w.ends_with(&format!(":{port}"))),
+        "{s:?}"
+    );
 
     // A connector created through Apache's REST API: we read its configuration and tasks.
     let sink_file = dir.path().join("out.txt");

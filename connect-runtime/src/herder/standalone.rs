@@ -423,7 +423,7 @@ impl StandaloneHerder {
                 .map(|(id, s)| TaskState {
                     id,
                     state: s.state.name().to_owned(),
-                    worker_id: worker_id.clone(),
+                    worker_id: s.worker_id.unwrap_or_else(|| worker_id.clone()),
                     trace: s.trace,
                     version: Some(a.desc.version.clone()),
                 })
@@ -436,7 +436,10 @@ impl StandaloneHerder {
                     .as_ref()
                     .map_or("UNASSIGNED", |s| s.state.name())
                     .to_owned(),
-                worker_id,
+                worker_id: status
+                    .as_ref()
+                    .and_then(|s| s.worker_id.clone())
+                    .unwrap_or(worker_id),
                 trace: status.and_then(|s| s.trace),
                 version: Some(a.desc.version.clone()),
             },

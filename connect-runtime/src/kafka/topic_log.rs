@@ -197,6 +197,45 @@ impl TopicLog {
         }
     }
 
+    /// Hands records to the producer without waiting for the broker; failures are logged
+    /// when [`poll`](Self::poll) serves their acknowledgements (Apache's `send` with a
+    /// callback).
+    pub fn send_nowait(&self, records: &[(String, Option<Vec<u8>>)]) {
+        for (key, value) in records {
+            let mut record: BaseRecord<'_, str, [u8]> = BaseRecord::to(&self.topic).key(key);
+            if let Some(v) = value {
+                record = record.payload(v);
+            }
+            if let Err((e, _)) = self.producer.send(record) {
+                tracing::error!("Failed to write {key} to {}: {e}", self.topic);
+            }
+        }
+    }
+
+    /// Serves acknowledgements and waits up to `timeout` for the next record.
+    pub fn poll(&self, timeout: Duration) -> Option<LogRecord> {
+        self.producer.poll(Duration::ZERO);
+        let failures = std::mem::take(
+            &mut *self
+                .producer
+                .context()
+                .failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        for f in failures {
+            tracing::error!("Failed to write to {}: {f}", self.topic);
+        }
+        match self.consumer.poll(timeout) {
+            Some(Ok(m)) => Some(record_of(&m)),
+            Some(Err(e)) => {
+                tracing::warn!("error reading {}: {e}", self.topic);
+                None
+            }
+            None => None,
+        }
+    }
+
     /// Reads every record not read yet, up to the end of each partition as of this call
     /// (Apache's `readToEnd`), in offset order within each partition.
     pub fn read_to_end(&self, timeout: Duration) -> Result<Vec<LogRecord>> {
@@ -209,9 +248,12 @@ impl TopicLog {
                 .add_partition_offset(&self.topic, *p, Offset::End)
                 .map_err(|e| ConnectError::other_with("Could not query the topic's end", e))?;
         }
-        let ends = self.consumer.offsets_for_times(query, timeout).map_err(|e| {
-            ConnectError::other_with(format!("Could not read the end of {}", self.topic), e)
-        })?;
+        let ends = self
+            .consumer
+            .offsets_for_times(query, timeout)
+            .map_err(|e| {
+                ConnectError::other_with(format!("Could not read the end of {}", self.topic), e)
+            })?;
         let mut end: HashMap<i32, i64> = HashMap::new();
         for e in ends.elements() {
             let high = match e.offset() {
@@ -243,13 +285,7 @@ impl TopicLog {
                 )));
             }
             match self.consumer.poll(Duration::from_millis(100)) {
-                Some(Ok(m)) => {
-                    let key = m
-                        .key()
-                        .map(|k| String::from_utf8_lossy(k).into_owned())
-                        .unwrap_or_default();
-                    out.push((key, m.payload().map(<[u8]>::to_vec)));
-                }
+                Some(Ok(m)) => out.push(record_of(&m)),
                 Some(Err(e)) => {
                     tracing::warn!("error reading {}: {e}", self.topic);
                 }
@@ -257,6 +293,14 @@ impl TopicLog {
             }
         }
     }
+}
+
+fn record_of(m: &rdkafka::message::BorrowedMessage<'_>) -> LogRecord {
+    let key = m
+        .key()
+        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .unwrap_or_default();
+    (key, m.payload().map(<[u8]>::to_vec))
 }
 
 /// Apache's `verifyTopicCleanupPolicyOnlyCompact`: an internal topic that deletes old records

@@ -3,6 +3,7 @@
 pub mod config_backing_store;
 pub mod kafka_config_backing_store;
 pub mod kafka_offset_backing_store;
+pub mod kafka_status_backing_store;
 pub mod offset_backing_store;
 pub mod offset_codec;
 mod offset_reader;
@@ -13,6 +14,7 @@ pub use config_backing_store::{
 };
 pub use kafka_config_backing_store::KafkaConfigBackingStore;
 pub use kafka_offset_backing_store::KafkaOffsetBackingStore;
+pub use kafka_status_backing_store::KafkaStatusBackingStore;
 pub use offset_backing_store::{
     FileOffsetBackingStore, MemoryOffsetBackingStore, OffsetBackingStore,
 };

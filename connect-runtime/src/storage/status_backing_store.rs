@@ -13,6 +13,19 @@ pub struct Status {
     pub state: State,
     /// The trace of a failure.
     pub trace: Option<String>,
+    /// The worker that reported it, when another worker may have (`None`: this one).
+    pub worker_id: Option<String>,
+}
+
+impl Status {
+    /// A status this worker reports.
+    pub fn new(state: State, trace: Option<String>) -> Status {
+        Status {
+            state,
+            trace,
+            worker_id: None,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -55,7 +68,7 @@ impl MemoryStatusBackingStore {
 
 impl StatusBackingStore for MemoryStatusBackingStore {
     fn put_connector(&self, name: &str, state: State, trace: Option<String>) {
-        self.lock().entry(name.to_owned()).or_default().connector = Some(Status { state, trace });
+        self.lock().entry(name.to_owned()).or_default().connector = Some(Status::new(state, trace));
     }
 
     fn put_task(&self, id: &TaskId, state: State, trace: Option<String>) {
@@ -63,7 +76,7 @@ impl StatusBackingStore for MemoryStatusBackingStore {
             .entry(id.connector.clone())
             .or_default()
             .tasks
-            .insert(id.task, Status { state, trace });
+            .insert(id.task, Status::new(state, trace));
     }
 
     fn connector(&self, name: &str) -> Option<Status> {
@@ -99,7 +112,7 @@ impl TaskStatusListener for MemoryStatusBackingStore {
         // A task whose connector was deleted must not come back.
         let mut inner = self.lock();
         if let Some(c) = inner.get_mut(&id.connector) {
-            c.tasks.insert(id.task, Status { state, trace });
+            c.tasks.insert(id.task, Status::new(state, trace));
         }
     }
 }

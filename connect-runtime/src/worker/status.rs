@@ -56,6 +56,20 @@ impl State {
             State::Stopped => "STOPPED",
         }
     }
+
+    /// The state of an upper-case name, as [`name`](Self::name) writes it.
+    pub fn from_name(name: &str) -> Option<State> {
+        [
+            State::Unassigned,
+            State::Running,
+            State::Paused,
+            State::Failed,
+            State::Restarting,
+            State::Stopped,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
 }
 
 /// The state the user asked for (Apache's `TargetState`).
