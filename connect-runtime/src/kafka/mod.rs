@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod client_config;
+pub mod group_member;
 pub mod topic_log;
 
 pub use client_config::{

@@ -1,0 +1,218 @@
+//! Our Connect group membership beside Apache's distributed worker: our member joins the
+//! group Apache's worker leads, offering Apache's sub-protocols with Apache's metadata; the
+//! leader hands it a share of the work in Apache's assignment format (and stops running that
+//! share itself); when our member leaves, Apache's worker takes the work back. Apache's
+//! broker: this is the group coordinator Apache's workers use in production.
+
+#![allow(clippy::unwrap_used, unreachable_pub)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use common::apache_available;
+use connect_runtime::herder::connect_protocol::{
+    merge, offered_protocols, Allocation, Assignment, WorkerMetadata,
+};
+use connect_runtime::kafka::group_member::{GroupMember, Heartbeat, MemberConfig};
+use serde_json::{json, Value};
+
+async fn status(http: &reqwest::Client, base: &str, connector: &str) -> Value {
+    let r = http
+        .get(format!("{base}/connectors/{connector}/status"))
+        .send()
+        .await
+        .unwrap();
+    r.json().await.unwrap_or(Value::Null)
+}
+
+const CONNECTORS: [&str; 2] = ["copy-a", "copy-b"];
+
+/// Waits until Apache's worker runs both connectors and their tasks itself, and returns
+/// its worker id.
+async fn wait_until_apache_runs_everything(http: &reqwest::Client, base: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let mut ids = std::collections::BTreeSet::new();
+        let mut running = true;
+        for name in CONNECTORS {
+            let s = status(http, base, name).await;
+            running &= state_of(&s, -1) == "RUNNING" && state_of(&s, 0) == "RUNNING";
+            ids.insert(
+                s["connector"]["worker_id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            );
+            ids.insert(s["tasks"][0]["worker_id"].as_str().unwrap_or("").to_owned());
+        }
+        if running && ids.len() == 1 {
+            return ids.into_iter().next().unwrap_or_default();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Apache's worker does not run everything"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The state Apache's worker reports for `item` of a connector (-1: the connector).
+fn state_of(s: &Value, item: i32) -> String {
+    let v = if item < 0 {
+        &s["connector"]["state"]
+    } else {
+        &s["tasks"][item as usize]["state"]
+    };
+    v.as_str().unwrap_or("").to_owned()
+}
+
+fn protocols(allocation: Option<&Allocation>) -> Vec<(String, Bytes)> {
+    offered_protocols("sessioned")
+        .unwrap()
+        .iter()
+        .map(|(name, version)| {
+            let metadata = WorkerMetadata {
+                version: *version,
+                url: "http://127.0.0.1:9/".to_owned(),
+                config_offset: -1,
+                allocation: allocation.cloned(),
+            };
+            ((*name).to_owned(), metadata.encode())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_member_takes_a_share_of_apaches_cluster_and_hands_it_back() {
+    if !apache_available("our_member_takes_a_share_of_apaches_cluster_and_hands_it_back") {
+        return;
+    }
+    let broker = connect_testbed::Broker::apache(&[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let port = connect_testbed::free_port().unwrap();
+    let worker_props = dir.path().join("distributed.properties");
+    std::fs::write(
+        &worker_props,
+        format!(
+            "bootstrap.servers={}\ngroup.id=mixed-group\nconfig.storage.topic=g-configs\noffset.storage.topic=g-offsets\nstatus.storage.topic=g-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nscheduled.rebalance.max.delay.ms=2000\nplugin.path={}\n",
+            broker.bootstrap,
+            connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
+        ),
+    )
+    .unwrap();
+    let java = connect_testbed::apache::ApacheWorker::distributed(
+        &worker_props,
+        port,
+        &dir.path().join("apache-distributed.log"),
+    )
+    .unwrap();
+    let http = reqwest::Client::new();
+    let base = java.rest.clone();
+    // Two connectors of one task each: two connector instances and two tasks to share.
+    for name in CONNECTORS {
+        let input = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&input, "x\n").unwrap();
+        let r = http
+            .post(format!("{base}/connectors"))
+            .json(&json!({"name": name, "config": {
+                "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                "tasks.max": "1", "file": input.to_str().unwrap(), "topic": name,
+            }}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    wait_until_apache_runs_everything(&http, &base).await;
+
+    let mut member = GroupMember::connect(MemberConfig {
+        bootstrap: vec![broker.bootstrap.clone()],
+        group_id: "mixed-group".to_owned(),
+        client_id: "connect-127.0.0.1:9".to_owned(),
+        protocol_type: "connect".to_owned(),
+        session_timeout: Duration::from_secs(10),
+        rebalance_timeout: Duration::from_secs(60),
+        request_timeout: Duration::from_secs(40),
+    })
+    .await
+    .unwrap();
+
+    // Join, sync, and follow the leader's rebalances until it hands us work.
+    let mut mine = Allocation::new();
+    let mut first = None;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut rejoin = true;
+    while mine.is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "Apache's leader never gave our member work"
+        );
+        if rejoin {
+            let current = (!mine.is_empty()).then_some(&mine);
+            let joined = member.join(&protocols(current)).await.unwrap();
+            assert_eq!(joined.protocol, "sessioned");
+            assert!(!joined.is_leader(), "Apache's worker, there first, leads");
+            let Some(bytes) = member.sync(Vec::new()).await.unwrap() else {
+                continue;
+            };
+            let a = Assignment::decode(bytes).unwrap();
+            assert_eq!((a.version, a.error), (2, 0), "{a:?}");
+            assert_eq!(a.leader, joined.leader);
+            first.get_or_insert(a.clone());
+            mine = merge(&mine, &a);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        rejoin = member.heartbeat().await.unwrap() == Heartbeat::Rejoin;
+    }
+    let first = first.unwrap();
+    assert_eq!(first.leader_url, format!("http://127.0.0.1:{port}/"));
+    assert!(first.config_offset >= 0, "{first:?}");
+    // A fair share: one connector instance and one task.
+    let items: Vec<(String, i32)> = mine
+        .iter()
+        .flat_map(|(c, items)| items.iter().map(move |i| (c.clone(), *i)))
+        .collect();
+    assert_eq!(items.len(), 2, "{mine:?}");
+    assert_eq!(
+        items.iter().filter(|(_, i)| *i == -1).count(),
+        1,
+        "{mine:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .all(|(c, i)| CONNECTORS.contains(&c.as_str()) && *i <= 0),
+        "{mine:?}"
+    );
+
+    // Apache's worker stopped running what it handed over.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut handed_over = true;
+        for (connector, item) in &items {
+            handed_over &= state_of(&status(&http, &base, connector).await, *item) == "UNASSIGNED";
+        }
+        if handed_over {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Apache's worker still runs some of {items:?}"
+        );
+        if member.heartbeat().await.unwrap() == Heartbeat::Rejoin {
+            let joined = member.join(&protocols(Some(&mine))).await.unwrap();
+            assert!(!joined.is_leader());
+            if let Some(bytes) = member.sync(Vec::new()).await.unwrap() {
+                mine = merge(&mine, &Assignment::decode(bytes).unwrap());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    // Our member leaves: Apache's worker runs everything again.
+    member.leave().await.unwrap();
+    wait_until_apache_runs_everything(&http, &base).await;
+    drop(java);
+}
