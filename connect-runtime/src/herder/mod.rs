@@ -2,6 +2,7 @@
 //! interface, so standalone and (later) distributed modes share it.
 
 pub mod active_topics;
+pub mod assignor;
 pub mod connect_protocol;
 pub mod entities;
 mod offsets;
