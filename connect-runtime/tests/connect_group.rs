@@ -1,8 +1,13 @@
-//! Our Connect group membership beside Apache's distributed worker: our member joins the
-//! group Apache's worker leads, offering Apache's sub-protocols with Apache's metadata; the
-//! leader hands it a share of the work in Apache's assignment format (and stops running that
-//! share itself); when our member leaves, Apache's worker takes the work back. Apache's
-//! broker: this is the group coordinator Apache's workers use in production.
+//! Our Connect group membership beside Apache's distributed worker, both ways round:
+//!
+//! - our member joins the group Apache's worker leads, offering Apache's sub-protocols with
+//!   Apache's metadata; the leader hands it a share of the work in Apache's assignment format
+//!   (and stops running that share itself); when our member leaves, Apache's worker takes the
+//!   work back;
+//! - our member leads, with our assignor: Apache's worker joins, gets its share in two
+//!   cooperative rounds and runs it.
+//!
+//! Apache's broker: this is the group coordinator Apache's workers use in production.
 
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
@@ -12,10 +17,15 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::apache_available;
+use std::collections::BTreeMap;
+
+use connect_runtime::herder::assignor::CooperativeAssignor;
 use connect_runtime::herder::connect_protocol::{
     merge, offered_protocols, Allocation, Assignment, WorkerMetadata,
 };
 use connect_runtime::kafka::group_member::{GroupMember, Heartbeat, MemberConfig};
+use connect_runtime::kafka::ClientProps;
+use connect_runtime::storage::{ConfigBackingStore, KafkaConfigBackingStore};
 use serde_json::{json, Value};
 
 async fn status(http: &reqwest::Client, base: &str, connector: &str) -> Value {
@@ -212,6 +222,212 @@ async fn our_member_takes_a_share_of_apaches_cluster_and_hands_it_back() {
     }
 
     // Our member leaves: Apache's worker runs everything again.
+    member.leave().await.unwrap();
+    wait_until_apache_runs_everything(&http, &base).await;
+    drop(java);
+}
+
+/// Rebalance rounds of our member as the group's leader until it has nothing to revoke
+/// (a member that had work revoked rejoins at once, as Apache's do): join, assign every
+/// member's work with `assignor` over `configured`, sync, merge our own share into `mine`.
+async fn lead_round(
+    member: &mut GroupMember,
+    assignor: &mut CooperativeAssignor,
+    configured: &BTreeMap<String, usize>,
+    config_offset: i64,
+    mine: &mut Allocation,
+) -> Option<Assignment> {
+    loop {
+        let a = lead_one_round(member, assignor, configured, config_offset, mine).await?;
+        if a.revoked.is_empty() {
+            return Some(a);
+        }
+    }
+}
+
+async fn lead_one_round(
+    member: &mut GroupMember,
+    assignor: &mut CooperativeAssignor,
+    configured: &BTreeMap<String, usize>,
+    config_offset: i64,
+    mine: &mut Allocation,
+) -> Option<Assignment> {
+    let ours: Vec<(String, Bytes)> = [("compatible", 1), ("default", 0)]
+        .iter()
+        .map(|(name, version)| {
+            let md = WorkerMetadata {
+                version: *version,
+                url: OUR_URL.to_owned(),
+                config_offset,
+                allocation: Some(mine.clone()),
+            };
+            ((*name).to_owned(), md.encode())
+        })
+        .collect();
+    let joined = member.join(&ours).await.unwrap();
+    assert!(joined.is_leader(), "our member, there first, leads");
+    assert_eq!(joined.protocol, "compatible");
+    let members: BTreeMap<String, Allocation> = joined
+        .members
+        .iter()
+        .map(|(id, md)| {
+            let md = WorkerMetadata::decode(md.clone()).unwrap();
+            (id.clone(), md.allocation.unwrap_or_default())
+        })
+        .collect();
+    let round = assignor.assign(&members, configured, Instant::now());
+    let assignments = round
+        .members
+        .iter()
+        .map(|(id, a)| {
+            let assignment = Assignment {
+                version: 1,
+                error: 0,
+                leader: joined.member_id.clone(),
+                leader_url: OUR_URL.to_owned(),
+                config_offset,
+                assigned: a.assigned.clone(),
+                revoked: a.revoked.clone(),
+                delay: round.delay.as_millis() as i32,
+            };
+            (id.clone(), assignment.encode())
+        })
+        .collect();
+    let bytes = member.sync(assignments).await.unwrap()?;
+    let a = Assignment::decode(bytes).unwrap();
+    *mine = merge(mine, &a);
+    Some(a)
+}
+
+const OUR_URL: &str = "http://127.0.0.1:9/";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apaches_worker_runs_what_our_leader_assigns_it() {
+    if !apache_available("apaches_worker_runs_what_our_leader_assigns_it") {
+        return;
+    }
+    let broker = connect_testbed::Broker::apache(&[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let client = ClientProps::from([("bootstrap.servers".to_owned(), broker.bootstrap.clone())]);
+
+    // Two connectors of one task each, written to the config topic as a leader writes them.
+    let configs = KafkaConfigBackingStore::open(&client, &client, &client, "l-configs", 1)
+        .await
+        .unwrap();
+    let mut configured = BTreeMap::new();
+    for name in CONNECTORS {
+        let input = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&input, "x\n").unwrap();
+        let config: connect_api::connector::Props = [
+            (
+                "connector.class",
+                "org.apache.kafka.connect.file.FileStreamSourceConnector",
+            ),
+            ("name", name),
+            ("tasks.max", "1"),
+            ("file", input.to_str().unwrap()),
+            ("topic", name),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        configs
+            .put_connector_config(name, config.clone(), None)
+            .await
+            .unwrap();
+        let mut task = config;
+        task.insert(
+            "task.class".into(),
+            "org.apache.kafka.connect.file.FileStreamSourceTask".into(),
+        );
+        configs.put_task_configs(name, vec![task]).await.unwrap();
+        configured.insert(name.to_owned(), 1);
+    }
+    let offset = configs.offset();
+    assert!(offset > 0);
+
+    // Our member joins first and leads; alone, it takes everything.
+    let mut member = GroupMember::connect(MemberConfig {
+        bootstrap: vec![broker.bootstrap.clone()],
+        group_id: "lead-group".to_owned(),
+        client_id: "connect-127.0.0.1:9".to_owned(),
+        protocol_type: "connect".to_owned(),
+        session_timeout: Duration::from_secs(10),
+        rebalance_timeout: Duration::from_secs(60),
+        request_timeout: Duration::from_secs(40),
+    })
+    .await
+    .unwrap();
+    let mut assignor = CooperativeAssignor::new(Duration::from_secs(30));
+    let mut mine = Allocation::new();
+    lead_round(&mut member, &mut assignor, &configured, offset, &mut mine)
+        .await
+        .unwrap();
+    assert_eq!(mine.values().map(Vec::len).sum::<usize>(), 4, "{mine:?}");
+
+    // Apache's worker joins: we give it its share, and it runs it.
+    let port = connect_testbed::free_port().unwrap();
+    let worker_props = dir.path().join("distributed.properties");
+    std::fs::write(
+        &worker_props,
+        format!(
+            "bootstrap.servers={}\ngroup.id=lead-group\nconfig.storage.topic=l-configs\noffset.storage.topic=l-offsets\nstatus.storage.topic=l-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nscheduled.rebalance.max.delay.ms=2000\nplugin.path={}\n",
+            broker.bootstrap,
+            connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
+        ),
+    )
+    .unwrap();
+    // Apache's worker is healthy only once it joined, which needs our member to lead the
+    // rounds its arrival starts: run them while it starts.
+    let (tx, mut rx) = tokio::sync::oneshot::channel();
+    let log = dir.path().join("apache-distributed.log");
+    std::thread::spawn(move || {
+        let _ = tx.send(connect_testbed::apache::ApacheWorker::distributed(
+            &worker_props,
+            port,
+            &log,
+        ));
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let java = loop {
+        if let Ok(started) = rx.try_recv() {
+            break started.unwrap();
+        }
+        assert!(Instant::now() < deadline, "Apache's worker did not start");
+        if member.heartbeat().await.unwrap() == Heartbeat::Rejoin {
+            lead_round(&mut member, &mut assignor, &configured, offset, &mut mine).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let http = reqwest::Client::new();
+    let base = java.rest.clone();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if member.heartbeat().await.unwrap() == Heartbeat::Rejoin {
+            lead_round(&mut member, &mut assignor, &configured, offset, &mut mine).await;
+        }
+        // What we no longer hold, Apache's worker runs.
+        let theirs: Vec<(String, i32)> = CONNECTORS
+            .iter()
+            .flat_map(|c| [(c.to_string(), -1), (c.to_string(), 0)])
+            .filter(|(c, i)| !mine.get(c).is_some_and(|t| t.contains(i)))
+            .collect();
+        let mut running = theirs.len() == 2;
+        for (c, i) in &theirs {
+            running &= state_of(&status(&http, &base, c).await, *i) == "RUNNING";
+        }
+        if running {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Apache's worker never ran its share; we hold {mine:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(mine.values().map(Vec::len).sum::<usize>(), 2, "{mine:?}");
+
+    // We leave: Apache's worker leads and, after its delay, runs everything.
     member.leave().await.unwrap();
     wait_until_apache_runs_everything(&http, &base).await;
     drop(java);

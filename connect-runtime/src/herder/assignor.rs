@@ -263,10 +263,7 @@ impl CooperativeAssignor {
                 let target = next
                     .iter()
                     .min_by_key(|(m, set)| {
-                        (
-                            set.iter().filter(|i| is_connector(i) == kind).count(),
-                            **m,
-                        )
+                        (set.iter().filter(|i| is_connector(i) == kind).count(), **m)
                     })
                     .map(|(m, _)| *m);
                 if let Some(m) = target {

@@ -236,6 +236,23 @@ impl TopicLog {
         }
     }
 
+    /// The offset of the next record to read from each partition (after a
+    /// [`read_to_end`](Self::read_to_end): the end as of that read); `-1` before anything
+    /// was read from a partition.
+    pub fn next_offsets(&self) -> HashMap<i32, i64> {
+        let Ok(positions) = self.consumer.position() else {
+            return HashMap::new();
+        };
+        positions
+            .elements()
+            .iter()
+            .map(|e| match e.offset() {
+                Offset::Offset(o) => (e.partition(), o),
+                _ => (e.partition(), -1),
+            })
+            .collect()
+    }
+
     /// Reads every record not read yet, up to the end of each partition as of this call
     /// (Apache's `readToEnd`), in offset order within each partition.
     pub fn read_to_end(&self, timeout: Duration) -> Result<Vec<LogRecord>> {

@@ -303,6 +303,15 @@ impl KafkaConfigBackingStore {
         self.write(Vec::new()).await
     }
 
+    /// The config topic offset this store has read up to (the next offset to read, as Apache
+    /// counts it; `-1` when the topic is empty). Workers compare it in group metadata.
+    pub fn offset(&self) -> i64 {
+        match self.log.next_offsets().get(&0).copied() {
+            Some(o) if o > 0 => o,
+            _ => -1,
+        }
+    }
+
     /// Writes `records` (none: only reads), then reads the topic to its end.
     async fn write(&self, records: Vec<LogRecord>) -> Result<()> {
         let (log, state) = (self.log.clone(), self.state.clone());
