@@ -33,8 +33,10 @@ const NO_DATA_WAIT: Duration = Duration::from_secs(1);
 /// * The file is opened by the first `poll`. A missing file is waited for, not an error. A
 ///   committed offset makes the task seek to its position, so a restart resumes right after
 ///   the last line Kafka acknowledged.
-/// * One `poll` returns at most `batch.size` records; lines beyond it stay buffered for the
-///   next. With nothing new to read, `poll` waits a second and returns an empty batch.
+/// * One `poll` returns at most `batch.size` records, and returns early once it holds
+///   [`BATCH_BYTES`] of lines (Apache counts lines only: 2000 lines of 1 MB are a 2 GB
+///   batch); lines beyond it stay buffered for the next. With nothing new to read, `poll`
+///   waits a second and returns an empty batch.
 ///
 /// The runtime gives each task its own thread, so reading the file with plain blocking
 /// `std::fs` calls inside `poll` blocks nobody else; reads of a regular file never wait for
@@ -46,6 +48,11 @@ pub struct FileStreamSourceTask {
     /// How long to wait when nothing can be read; shortened by tests.
     no_data_wait: Duration,
 }
+
+/// The line bytes after which a `poll` returns, whatever `batch.size` allows: a batch is
+/// held in memory twice over (the lines, then the converted records) until the producer
+/// has it.
+pub const BATCH_BYTES: usize = 2 << 20;
 
 /// The state of a started task.
 struct Running {
@@ -242,13 +249,15 @@ impl Running {
             return Ok(Vec::new());
         };
         let mut records = Vec::new();
+        let mut bytes = 0usize;
         let mut last_fill = None;
         loop {
             let timestamp = now_ms();
-            while records.len() < self.batch_size {
+            while records.len() < self.batch_size && bytes < BATCH_BYTES {
                 let Some((line, position)) = input.lines.next_line() else {
                     break;
                 };
+                bytes += line.len();
                 records.push(record(
                     &self.partition,
                     &self.config,
@@ -258,7 +267,7 @@ impl Running {
                     timestamp,
                 ));
             }
-            if records.len() >= self.batch_size {
+            if records.len() >= self.batch_size || bytes >= BATCH_BYTES {
                 break;
             }
             let more_waiting = match last_fill {
@@ -476,6 +485,30 @@ mod tests {
         assert_eq!(second.len(), 5000);
         assert_eq!(lines(&second[4999..]), vec![(line, 10_000 * 96)]);
         assert!(task.poll().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_poll_stops_at_its_byte_budget_and_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.txt");
+        // 1000 lines of 10 KB: 10 MB, several polls' worth at 2000 lines each.
+        let line = "y".repeat(10_239);
+        append(&path, &format!("{line}\n").repeat(1000));
+        let mut task = started_task(&path, 2000, None).await;
+        let per_poll = BATCH_BYTES.div_ceil(line.len());
+        let mut total = 0;
+        let mut last = 0;
+        loop {
+            let batch = task.poll().await.unwrap();
+            if batch.is_empty() {
+                break;
+            }
+            assert!(batch.len() <= per_poll, "{} lines in one poll", batch.len());
+            total += batch.len();
+            last = lines(&batch[batch.len() - 1..])[0].1;
+        }
+        assert_eq!(total, 1000);
+        assert_eq!(last, 1000 * 10_240);
     }
 
     #[tokio::test]
