@@ -34,7 +34,7 @@ const NO_DATA_WAIT: Duration = Duration::from_secs(1);
 ///   committed offset makes the task seek to its position, so a restart resumes right after
 ///   the last line Kafka acknowledged.
 /// * One `poll` returns at most `batch.size` records, and returns early once it holds
-///   [`BATCH_BYTES`] of lines (Apache counts lines only: 2000 lines of 1 MB are a 2 GB
+///   2 MiB of lines (Apache counts lines only: 2000 lines of 1 MB are a 2 GB
 ///   batch); lines beyond it stay buffered for the next. With nothing new to read, `poll`
 ///   waits a second and returns an empty batch.
 ///
@@ -52,7 +52,7 @@ pub struct FileStreamSourceTask {
 /// The line bytes after which a `poll` returns, whatever `batch.size` allows: a batch is
 /// held in memory twice over (the lines, then the converted records) until the producer
 /// has it.
-pub const BATCH_BYTES: usize = 2 << 20;
+pub(crate) const BATCH_BYTES: usize = 2 << 20;
 
 /// The state of a started task.
 struct Running {

@@ -78,6 +78,19 @@ fn state_of(s: &Value, item: i32) -> String {
     v.as_str().unwrap_or("").to_owned()
 }
 
+/// Our member's settings: Apache's defaults for a worker.
+fn member_config(bootstrap: &str, group: &str) -> MemberConfig {
+    MemberConfig {
+        bootstrap: vec![bootstrap.to_owned()],
+        group_id: group.to_owned(),
+        client_id: "connect-127.0.0.1:9".to_owned(),
+        protocol_type: "connect".to_owned(),
+        session_timeout: Duration::from_secs(10),
+        rebalance_timeout: Duration::from_secs(60),
+        request_timeout: Duration::from_secs(40),
+    }
+}
+
 fn protocols(allocation: Option<&Allocation>) -> Vec<(String, Bytes)> {
     offered_protocols("sessioned")
         .unwrap()
@@ -101,17 +114,13 @@ async fn our_member_takes_a_share_of_apaches_cluster_and_hands_it_back() {
     }
     let broker = connect_testbed::Broker::apache(&[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let port = connect_testbed::free_port().unwrap();
-    let worker_props = dir.path().join("distributed.properties");
-    std::fs::write(
-        &worker_props,
-        format!(
-            "bootstrap.servers={}\ngroup.id=mixed-group\nconfig.storage.topic=g-configs\noffset.storage.topic=g-offsets\nstatus.storage.topic=g-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nscheduled.rebalance.max.delay.ms=2000\nplugin.path={}\n",
-            broker.bootstrap,
-            connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
-        ),
-    )
-    .unwrap();
+    let (worker_props, port) = common::apache_distributed_properties(
+        dir.path(),
+        &broker.bootstrap,
+        "mixed-group",
+        "g",
+        &["scheduled.rebalance.max.delay.ms=2000"],
+    );
     let java = connect_testbed::apache::ApacheWorker::distributed(
         &worker_props,
         port,
@@ -137,17 +146,9 @@ async fn our_member_takes_a_share_of_apaches_cluster_and_hands_it_back() {
     }
     wait_until_apache_runs_everything(&http, &base).await;
 
-    let mut member = GroupMember::connect(MemberConfig {
-        bootstrap: vec![broker.bootstrap.clone()],
-        group_id: "mixed-group".to_owned(),
-        client_id: "connect-127.0.0.1:9".to_owned(),
-        protocol_type: "connect".to_owned(),
-        session_timeout: Duration::from_secs(10),
-        rebalance_timeout: Duration::from_secs(60),
-        request_timeout: Duration::from_secs(40),
-    })
-    .await
-    .unwrap();
+    let mut member = GroupMember::connect(member_config(&broker.bootstrap, "mixed-group"))
+        .await
+        .unwrap();
 
     // Join, sync, and follow the leader's rebalances until it hands us work.
     let mut mine = Allocation::new();
@@ -347,17 +348,9 @@ async fn apaches_worker_runs_what_our_leader_assigns_it() {
     assert!(offset > 0);
 
     // Our member joins first and leads; alone, it takes everything.
-    let mut member = GroupMember::connect(MemberConfig {
-        bootstrap: vec![broker.bootstrap.clone()],
-        group_id: "lead-group".to_owned(),
-        client_id: "connect-127.0.0.1:9".to_owned(),
-        protocol_type: "connect".to_owned(),
-        session_timeout: Duration::from_secs(10),
-        rebalance_timeout: Duration::from_secs(60),
-        request_timeout: Duration::from_secs(40),
-    })
-    .await
-    .unwrap();
+    let mut member = GroupMember::connect(member_config(&broker.bootstrap, "lead-group"))
+        .await
+        .unwrap();
     let mut assignor = CooperativeAssignor::new(Duration::from_secs(30));
     let mut mine = Allocation::new();
     lead_round(&mut member, &mut assignor, &configured, offset, &mut mine)
@@ -366,17 +359,13 @@ async fn apaches_worker_runs_what_our_leader_assigns_it() {
     assert_eq!(mine.values().map(Vec::len).sum::<usize>(), 4, "{mine:?}");
 
     // Apache's worker joins: we give it its share, and it runs it.
-    let port = connect_testbed::free_port().unwrap();
-    let worker_props = dir.path().join("distributed.properties");
-    std::fs::write(
-        &worker_props,
-        format!(
-            "bootstrap.servers={}\ngroup.id=lead-group\nconfig.storage.topic=l-configs\noffset.storage.topic=l-offsets\nstatus.storage.topic=l-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nscheduled.rebalance.max.delay.ms=2000\nplugin.path={}\n",
-            broker.bootstrap,
-            connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
-        ),
-    )
-    .unwrap();
+    let (worker_props, port) = common::apache_distributed_properties(
+        dir.path(),
+        &broker.bootstrap,
+        "lead-group",
+        "l",
+        &["scheduled.rebalance.max.delay.ms=2000"],
+    );
     // Apache's worker is healthy only once it joined, which needs our member to lead the
     // rounds its arrival starts: run them while it starts.
     let (tx, mut rx) = tokio::sync::oneshot::channel();

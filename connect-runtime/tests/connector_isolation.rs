@@ -7,11 +7,9 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use connect_api::prelude::*;
-use connect_runtime::config::worker_config::WorkerConfig;
 use connect_runtime::standalone::StandaloneWorker;
 use serde_json::{json, Value};
 
@@ -75,28 +73,6 @@ impl SourceTask for UnrulyTask {
 
 connect_api::source_connector!(UnrulySource, UnrulyTask);
 
-async fn worker(broker: &connect_testbed::Broker, dir: &std::path::Path) -> StandaloneWorker {
-    let props = HashMap::from([
-        ("bootstrap.servers".to_owned(), broker.bootstrap.clone()),
-        (
-            "offset.storage.file.filename".to_owned(),
-            dir.join("offsets").display().to_string(),
-        ),
-        ("listeners".to_owned(), "http://127.0.0.1:0".to_owned()),
-        (
-            "key.converter".to_owned(),
-            "org.apache.kafka.connect.storage.StringConverter".to_owned(),
-        ),
-        (
-            "value.converter".to_owned(),
-            "org.apache.kafka.connect.storage.StringConverter".to_owned(),
-        ),
-    ]);
-    StandaloneWorker::start(WorkerConfig::parse(props, true).unwrap())
-        .await
-        .unwrap()
-}
-
 struct Api {
     base: String,
     client: reqwest::Client,
@@ -151,7 +127,7 @@ impl Api {
 async fn connector_plugin_code_fails_or_delays_only_its_own_connector() {
     let broker = connect_testbed::Broker::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let w = worker(&broker, dir.path()).await;
+    let w = common::in_process_worker(&broker.bootstrap, dir.path(), &[]).await;
     let api = Api::new(&w);
 
     // A panic in `start` or `task_configs`: the connector is created, and FAILED with the

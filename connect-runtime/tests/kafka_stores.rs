@@ -329,17 +329,13 @@ async fn apaches_distributed_worker_and_ours_share_the_internal_topics() {
         .await
         .unwrap();
 
-    let port = connect_testbed::free_port().unwrap();
-    let worker_props = dir.path().join("distributed.properties");
-    std::fs::write(
-        &worker_props,
-        format!(
-            "bootstrap.servers={}\ngroup.id=mixed\nconfig.storage.topic=mixed-configs\noffset.storage.topic=mixed-offsets\nstatus.storage.topic=mixed-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\noffset.flush.interval.ms=500\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
-            broker.bootstrap,
-            connect_testbed::apache::ApacheKafka::get().unwrap().plugin_path().display()
-        ),
-    )
-    .unwrap();
+    let (worker_props, port) = common::apache_distributed_properties(
+        dir.path(),
+        &broker.bootstrap,
+        "mixed",
+        "mixed",
+        &["offset.flush.interval.ms=500"],
+    );
     let java = connect_testbed::apache::ApacheWorker::distributed(
         &worker_props,
         port,

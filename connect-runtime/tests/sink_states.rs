@@ -17,7 +17,6 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use connect_api::prelude::*;
-use connect_runtime::config::worker_config::WorkerConfig;
 use connect_runtime::herder::Herder;
 use connect_runtime::standalone::StandaloneWorker;
 use connect_runtime::worker::TargetState;
@@ -114,31 +113,16 @@ fn counts(name: &str) -> Deliveries {
 }
 
 async fn worker(broker: &connect_testbed::Broker, dir: &std::path::Path) -> StandaloneWorker {
-    let props = HashMap::from([
-        ("bootstrap.servers".to_owned(), broker.bootstrap.clone()),
-        (
-            "offset.storage.file.filename".to_owned(),
-            dir.join("offsets").display().to_string(),
-        ),
-        ("offset.flush.interval.ms".to_owned(), "300".to_owned()),
-        ("consumer.session.timeout.ms".to_owned(), "6000".to_owned()),
-        (
-            "consumer.heartbeat.interval.ms".to_owned(),
-            "1000".to_owned(),
-        ),
-        ("listeners".to_owned(), "http://127.0.0.1:0".to_owned()),
-        (
-            "key.converter".to_owned(),
-            "org.apache.kafka.connect.storage.StringConverter".to_owned(),
-        ),
-        (
-            "value.converter".to_owned(),
-            "org.apache.kafka.connect.storage.StringConverter".to_owned(),
-        ),
-    ]);
-    StandaloneWorker::start(WorkerConfig::parse(props, true).unwrap())
-        .await
-        .unwrap()
+    common::in_process_worker(
+        &broker.bootstrap,
+        dir,
+        &[
+            ("offset.flush.interval.ms", "300"),
+            ("consumer.session.timeout.ms", "6000"),
+            ("consumer.heartbeat.interval.ms", "1000"),
+        ],
+    )
+    .await
 }
 
 fn connector(topic: &str, extra: &[(&str, &str)]) -> HashMap<String, String> {

@@ -36,6 +36,15 @@ pub struct TopicSpec {
     pub single_partition: bool,
 }
 
+/// Producer settings that partition records by a murmur2 hash of the key, as Java's producer
+/// does: a key written by an Apache worker or by ours lands in the same partition, so the
+/// newest write of a key is the last one read.
+pub fn java_partitioning(producer: &ClientProps) -> ClientProps {
+    let mut p = producer.clone();
+    p.insert("partitioner".to_owned(), "murmur2_random".to_owned());
+    p
+}
+
 /// Collects delivery failures of the records a `send` waits for.
 #[derive(Default)]
 struct Deliveries {
@@ -161,6 +170,18 @@ impl TopicLog {
         })
     }
 
+    /// Delivery failures reported since the last call.
+    fn take_failures(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .producer
+                .context()
+                .failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
+    }
+
     /// The topic's name.
     pub fn topic(&self) -> &str {
         &self.topic
@@ -180,14 +201,7 @@ impl TopicLog {
         self.producer.flush(timeout).map_err(|e| {
             ConnectError::other_with(format!("Timed out writing to {}", self.topic), e)
         })?;
-        let failures = std::mem::take(
-            &mut *self
-                .producer
-                .context()
-                .failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()),
-        );
+        let failures = self.take_failures();
         match failures.first() {
             None => Ok(()),
             Some(f) => Err(ConnectError::other(format!(
@@ -215,14 +229,7 @@ impl TopicLog {
     /// Serves acknowledgements and waits up to `timeout` for the next record.
     pub fn poll(&self, timeout: Duration) -> Option<LogRecord> {
         self.producer.poll(Duration::ZERO);
-        let failures = std::mem::take(
-            &mut *self
-                .producer
-                .context()
-                .failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()),
-        );
+        let failures = self.take_failures();
         for f in failures {
             tracing::error!("Failed to write to {}: {f}", self.topic);
         }

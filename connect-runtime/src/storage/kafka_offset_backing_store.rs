@@ -18,7 +18,7 @@ use connect_api::errors::{ConnectError, Result};
 
 use super::offset_backing_store::{OffsetBackingStore, OffsetEntries};
 use super::offset_codec::{offset_key, parse_offset_key};
-use crate::kafka::topic_log::{LogRecord, TopicLog, TopicSpec};
+use crate::kafka::topic_log::{java_partitioning, LogRecord, TopicLog, TopicSpec};
 use crate::kafka::ClientProps;
 
 /// How long a read or write may take (Apache's `offset.flush.timeout.ms` bounds the callers).
@@ -59,10 +59,7 @@ impl KafkaOffsetBackingStore {
             replication_factor,
             single_partition: false,
         };
-        let mut producer = producer.clone();
-        // Java's default partitioner: murmur2 of the key.
-        producer.insert("partitioner".to_owned(), "murmur2_random".to_owned());
-        let log = TopicLog::open(admin, &producer, consumer, &spec).await?;
+        let log = TopicLog::open(admin, &java_partitioning(producer), consumer, &spec).await?;
         let store = KafkaOffsetBackingStore {
             log: Arc::new(log),
             data: Arc::new(Mutex::new(HashMap::new())),

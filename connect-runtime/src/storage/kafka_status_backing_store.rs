@@ -21,7 +21,7 @@ use connect_api::errors::{ConnectError, Result};
 use serde_json::{json, Value};
 
 use super::status_backing_store::{Status, StatusBackingStore};
-use crate::kafka::topic_log::{LogRecord, TopicLog, TopicSpec};
+use crate::kafka::topic_log::{java_partitioning, LogRecord, TopicLog, TopicSpec};
 use crate::kafka::ClientProps;
 use crate::worker::{State, TaskId, TaskStatusListener};
 
@@ -164,9 +164,7 @@ impl KafkaStatusBackingStore {
             replication_factor,
             single_partition: false,
         };
-        let mut producer = producer.clone();
-        producer.insert("partitioner".to_owned(), "murmur2_random".to_owned());
-        let log = TopicLog::open(admin, &producer, consumer, &spec).await?;
+        let log = TopicLog::open(admin, &java_partitioning(producer), consumer, &spec).await?;
         let cache = Arc::new(Mutex::new(Cache::default()));
         let log = tokio::task::spawn_blocking({
             let cache = cache.clone();

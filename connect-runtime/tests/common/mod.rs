@@ -212,3 +212,68 @@ pub(crate) fn connector_properties(dir: &Path, shipped: &str, replace: &[(&str, 
 }
 
 pub(crate) use connect_testbed::wait_until;
+
+/// Writes the worker file of an Apache `ConnectDistributed` in `group`, with internal topics
+/// `<prefix>-configs`, `<prefix>-offsets` and `<prefix>-status` (replication 1), String
+/// converters, Apache's file connectors on `plugin.path`, and `extra` `key=value` lines;
+/// returns the file and the REST port it listens on.
+pub(crate) fn apache_distributed_properties(
+    dir: &Path,
+    bootstrap: &str,
+    group: &str,
+    prefix: &str,
+    extra: &[&str],
+) -> (PathBuf, u16) {
+    let port = free_port();
+    let plugins = apache::ApacheKafka::get()
+        .expect("Apache Kafka")
+        .plugin_path();
+    let mut text = format!(
+        "bootstrap.servers={bootstrap}\ngroup.id={group}\nconfig.storage.topic={prefix}-configs\noffset.storage.topic={prefix}-offsets\nstatus.storage.topic={prefix}-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\nstatus.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.storage.StringConverter\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
+        plugins.display()
+    );
+    for line in extra {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let path = dir.join(format!("{prefix}-distributed.properties"));
+    std::fs::write(&path, text).expect("write worker props");
+    (path, port)
+}
+
+/// A standalone worker in this process (so that it runs the connectors the test binary
+/// registers) against `bootstrap`: String converters, offsets in `dir`, REST on a free port,
+/// and `extra` worker properties.
+pub(crate) async fn in_process_worker(
+    bootstrap: &str,
+    dir: &Path,
+    extra: &[(&str, &str)],
+) -> connect_runtime::standalone::StandaloneWorker {
+    let mut props: std::collections::HashMap<String, String> = [
+        ("bootstrap.servers", bootstrap.to_owned()),
+        (
+            "offset.storage.file.filename",
+            dir.join("offsets").display().to_string(),
+        ),
+        ("listeners", "http://127.0.0.1:0".to_owned()),
+        (
+            "key.converter",
+            "org.apache.kafka.connect.storage.StringConverter".to_owned(),
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.storage.StringConverter".to_owned(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for (k, v) in extra {
+        props.insert((*k).to_owned(), (*v).to_owned());
+    }
+    let config = connect_runtime::config::worker_config::WorkerConfig::parse(props, true)
+        .expect("worker config");
+    connect_runtime::standalone::StandaloneWorker::start(config)
+        .await
+        .expect("start the worker")
+}
