@@ -238,25 +238,28 @@ impl TopicState {
         }
     }
 
+    /// One connector's entry; an inconsistent connector shows no tasks.
+    fn entry(&self, name: &str) -> Option<ConnectorEntry> {
+        let config = self.connectors.get(name)?;
+        Some(ConnectorEntry {
+            config: config.clone(),
+            target: self
+                .targets
+                .get(name)
+                .copied()
+                .unwrap_or(TargetState::Started),
+            task_configs: if self.inconsistent.contains(name) {
+                Vec::new()
+            } else {
+                self.tasks.get(name).cloned().unwrap_or_default()
+            },
+        })
+    }
+
     fn snapshot(&self) -> ConfigSnapshot {
         self.connectors
-            .iter()
-            .map(|(name, config)| {
-                let entry = ConnectorEntry {
-                    config: config.clone(),
-                    target: self
-                        .targets
-                        .get(name)
-                        .copied()
-                        .unwrap_or(TargetState::Started),
-                    task_configs: if self.inconsistent.contains(name) {
-                        Vec::new()
-                    } else {
-                        self.tasks.get(name).cloned().unwrap_or_default()
-                    },
-                };
-                (name.clone(), entry)
-            })
+            .keys()
+            .filter_map(|name| Some((name.clone(), self.entry(name)?)))
             .collect()
     }
 }
@@ -338,7 +341,7 @@ impl ConfigBackingStore for KafkaConfigBackingStore {
     }
 
     fn connector(&self, name: &str) -> Option<ConnectorEntry> {
-        lock(&self.state).snapshot().remove(name)
+        lock(&self.state).entry(name)
     }
 
     async fn put_connector_config(

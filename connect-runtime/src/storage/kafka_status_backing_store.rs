@@ -136,7 +136,7 @@ pub struct KafkaStatusBackingStore {
     worker_id: String,
     generation: AtomicI32,
     cache: Arc<Mutex<Cache>>,
-    writes: Mutex<mpsc::Sender<Vec<LogRecord>>>,
+    writes: mpsc::Sender<Vec<LogRecord>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -192,7 +192,7 @@ impl KafkaStatusBackingStore {
             worker_id: worker_id.to_owned(),
             generation: AtomicI32::new(0),
             cache,
-            writes: Mutex::new(tx),
+            writes: tx,
             stop,
         })
     }
@@ -203,7 +203,7 @@ impl KafkaStatusBackingStore {
     }
 
     fn write(&self, records: Vec<LogRecord>) {
-        if lock(&self.writes).send(records).is_err() {
+        if self.writes.send(records).is_err() {
             tracing::error!("the status topic's thread has stopped; a status was not written");
         }
     }
