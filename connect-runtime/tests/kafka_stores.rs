@@ -178,10 +178,11 @@ async fn statuses_one_worker_reports_another_sees() {
         State::Failed,
         Some("boom".to_owned()),
     );
-    // Seen at once by the worker that wrote it, and soon by the other.
+    // Seen at once by the worker that wrote it, and soon by the other (the two records are in
+    // different partitions, so they may arrive in either order).
     assert_eq!(a.connector("c-1").unwrap().state, State::Running);
-    until("b to see c-1's task", || {
-        b.task(&TaskId::new("c-1", 0)).is_some()
+    until("b to see c-1 and its task", || {
+        b.task(&TaskId::new("c-1", 0)).is_some() && b.connector("c-1").is_some()
     })
     .await;
     let t = b.task(&TaskId::new("c-1", 0)).unwrap();
