@@ -16,6 +16,7 @@ extern crate connect_file;
 extern crate connect_transforms;
 
 pub mod config;
+pub mod distributed;
 pub mod herder;
 pub mod kafka;
 pub mod rest;

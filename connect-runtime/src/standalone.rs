@@ -136,51 +136,13 @@ impl StandaloneWorker {
         let cluster_id = admin::cluster_id(&admin, Duration::from_secs(30)).await?;
         tracing::info!("Kafka cluster ID: {cluster_id}");
 
-        let mut addresses = Vec::new();
-        let mut listeners = Vec::new();
-        for l in &config.listeners {
-            let addr = crate::rest::listener_address(l).map_err(|e| anyhow!(e))?;
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("could not bind the REST listener {l}"))?;
-            addresses.push(listener.local_addr()?);
-            listeners.push(listener);
-        }
-        let first = addresses.first().copied();
-        let host = config
-            .rest_advertised_host_name
-            .clone()
-            .unwrap_or_else(|| match first {
-                Some(a) if !a.ip().is_unspecified() => a.ip().to_string(),
-                _ => "localhost".to_owned(),
-            });
-        let port = config
-            .rest_advertised_port
-            .or(first.map(|a| a.port()))
-            .unwrap_or(8083);
-        let worker = Arc::new(Worker::new(
-            config,
-            registry,
-            offset_store,
-            format!("{host}:{port}"),
-        ));
+        let bound = crate::rest::server::BoundListeners::bind(&config).await?;
+        let worker_id = bound.advertised(&config);
+        let addresses = bound.addresses.clone();
+        let worker = Arc::new(Worker::new(config, registry, offset_store, worker_id));
         let herder = StandaloneHerder::new(worker, cluster_id);
         let shutdown = tokio_util::sync::CancellationToken::new();
-        let router = crate::rest::router(herder.clone() as Arc<dyn Herder>);
-        let servers = listeners
-            .into_iter()
-            .map(|listener| {
-                let router = router.clone();
-                let token = shutdown.clone();
-                tokio::spawn(async move {
-                    let serve = axum::serve(listener, router)
-                        .with_graceful_shutdown(async move { token.cancelled().await });
-                    if let Err(e) = serve.await {
-                        tracing::error!("REST server failed: {e}");
-                    }
-                })
-            })
-            .collect();
+        let servers = bound.serve(herder.clone() as Arc<dyn Herder>, &shutdown);
         // As Apache's, the REST server listens before the herder has started: `/health`
         // answers 503 until then.
         herder.start();
@@ -271,7 +233,8 @@ pub async fn main(args: Vec<String>) -> i32 {
     0
 }
 
-async fn wait_for_signal() {
+/// Waits for SIGTERM or Ctrl-C.
+pub(crate) async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

@@ -1,8 +1,10 @@
 //! Worker and connector configuration: properties files, worker keys, connector keys.
 
 pub mod connector_config;
+pub mod distributed_config;
 pub mod properties;
 pub mod worker_config;
 
+pub use distributed_config::{ConnectProtocol, DistributedConfig};
 pub use properties::{load_properties, PropertiesError};
 pub use worker_config::{with_prefix, ClientOverridePolicy, WorkerConfig};

@@ -134,7 +134,7 @@ pub struct WorkerConfig {
     pub override_policy: ClientOverridePolicy,
 }
 
-fn get<'a>(props: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
+pub(crate) fn get<'a>(props: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
     props.get(key).map(|v| v.trim())
 }
 
@@ -145,14 +145,18 @@ fn list(value: &str) -> Vec<String> {
     value.split(',').map(|s| s.trim().to_owned()).collect()
 }
 
-fn required(props: &HashMap<String, String>, key: &str) -> Result<String, ConfigError> {
+pub(crate) fn required(props: &HashMap<String, String>, key: &str) -> Result<String, ConfigError> {
     match get(props, key) {
         Some(v) => Ok(v.to_owned()),
         None => Err(ConfigError::missing(key)),
     }
 }
 
-fn long(props: &HashMap<String, String>, key: &str, default: u64) -> Result<u64, ConfigError> {
+pub(crate) fn long(
+    props: &HashMap<String, String>,
+    key: &str,
+    default: u64,
+) -> Result<u64, ConfigError> {
     match get(props, key) {
         None => Ok(default),
         Some(v) => v
@@ -184,7 +188,13 @@ impl WorkerConfig {
         standalone: bool,
     ) -> Result<WorkerConfig, ConfigError> {
         for key in props.keys() {
-            if !KNOWN_KEYS.contains(&key.as_str())
+            let distributed = !standalone
+                && (super::distributed_config::KEYS.contains(&key.as_str())
+                    || super::distributed_config::PREFIXES
+                        .iter()
+                        .any(|p| key.starts_with(p)));
+            if !distributed
+                && !KNOWN_KEYS.contains(&key.as_str())
                 && !PASS_THROUGH_PREFIXES.iter().any(|p| key.starts_with(p))
             {
                 tracing::info!("The configuration '{key}' was supplied but isn't a known config.");

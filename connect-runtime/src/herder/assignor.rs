@@ -85,6 +85,12 @@ impl CooperativeAssignor {
         *self = CooperativeAssignor::new(self.lost_work_delay);
     }
 
+    /// Forgets that `items` were assigned: the worker that ran them left after stopping
+    /// them cleanly (its statuses say so), so they need not wait for it to come back.
+    pub fn forget(&mut self, items: &BTreeSet<Item>) {
+        self.previous.retain(|i| !items.contains(i));
+    }
+
     /// Computes a round. `members` holds what each member runs now (its metadata's
     /// allocation); `configured` the task count of every connector that should run.
     pub fn assign(
@@ -299,6 +305,34 @@ impl CooperativeAssignor {
     }
 }
 
+/// The `default` (eager) protocol's assignment (Apache's `EagerAssignor`): every connector,
+/// then every task, round robin over the members in id order; each member gets its whole
+/// assignment (everything was revoked before the round).
+pub fn eager_assign(
+    members: &BTreeSet<String>,
+    configured: &BTreeMap<String, usize>,
+) -> BTreeMap<String, Allocation> {
+    let mut out: BTreeMap<String, Allocation> = members
+        .iter()
+        .map(|m| (m.clone(), Allocation::new()))
+        .collect();
+    let order: Vec<&String> = members.iter().collect();
+    if order.is_empty() {
+        return out;
+    }
+    let items = configured.keys().map(|c| (c, CONNECTOR_TASK)).chain(
+        configured
+            .iter()
+            .flat_map(|(c, n)| (0..*n).map(move |t| (c, t as i32))),
+    );
+    for (i, (connector, task)) in items.enumerate() {
+        if let Some(a) = out.get_mut(order[i % order.len()]) {
+            a.entry(connector.clone()).or_default().push(task);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,5 +452,21 @@ mod tests {
             Instant::now(),
         );
         assert_eq!(r.members["w1"].assigned, alloc(&[("a", -1), ("a", 0)]));
+    }
+
+    #[test]
+    fn eager_is_round_robin_connectors_then_tasks() {
+        let members: BTreeSet<String> = ["w1".to_owned(), "w2".to_owned()].into();
+        let configured: BTreeMap<String, usize> = [("a".to_owned(), 2), ("b".to_owned(), 1)].into();
+        let out = eager_assign(&members, &configured);
+        // a, b, a-0, a-1, b-0 over w1, w2, w1, w2, w1.
+        assert_eq!(
+            out["w1"],
+            Allocation::from([("a".to_owned(), vec![-1, 0]), ("b".to_owned(), vec![0])])
+        );
+        assert_eq!(
+            out["w2"],
+            Allocation::from([("a".to_owned(), vec![1]), ("b".to_owned(), vec![-1])])
+        );
     }
 }

@@ -4,8 +4,11 @@
 pub mod active_topics;
 pub mod assignor;
 pub mod connect_protocol;
+mod distributed;
 pub mod entities;
 mod offsets;
+pub mod request_signing;
+mod shared;
 mod standalone;
 pub(crate) mod validation;
 
@@ -20,6 +23,7 @@ pub use entities::{
 pub use validation::NullableProps;
 
 use connect_api::config::ConfigKeyInfo;
+pub use distributed::{DistributedHerder, DistributedSettings};
 pub use standalone::StandaloneHerder;
 
 use crate::worker::TargetState;
@@ -47,9 +51,19 @@ pub enum HerderError {
     /// The request reached a worker that cannot handle it even after forwarding (409).
     #[error("Cannot complete request because of a conflicting operation (e.g. worker rebalance)")]
     Conflict,
+    /// The request must be handled by another worker, at this URL (the group leader, or the
+    /// worker running the connector): the REST layer forwards it there.
+    #[error("Cannot complete request because of a conflicting operation (e.g. worker rebalance)")]
+    Forward(String),
     /// The operation did not complete in time (500, Apache's body).
     #[error("Request timed out")]
     Timeout,
+    /// An internal request whose signature does not verify (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The worker cannot handle the request yet, e.g. it has not read a session key (503).
+    #[error("{0}")]
+    Unavailable(String),
     /// Anything else (500).
     #[error("{0}")]
     Internal(String),
@@ -140,6 +154,20 @@ pub trait Herder: Send + Sync {
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;
     /// The Kafka cluster id.
     fn kafka_cluster_id(&self) -> String;
+    /// Replaces a connector's task configurations (the internal `POST
+    /// /connectors/{name}/tasks` a worker sends the group leader). `body` is the request's JSON
+    /// array, `signature` its (algorithm, signature) headers.
+    async fn put_task_configs(
+        &self,
+        name: &str,
+        body: &[u8],
+        signature: Option<(String, String)>,
+    ) -> HerderResult<()> {
+        let _ = (name, body, signature);
+        Err(HerderError::Internal(
+            "Kafka Connect in standalone mode does not support externally setting task configurations.".to_owned(),
+        ))
+    }
     /// Stops every connector and task, flushing offsets.
     async fn stop(&self);
 }

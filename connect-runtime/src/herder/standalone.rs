@@ -5,20 +5,22 @@
 //! applied one at a time (a per-connector lock), while reads never wait for a connector's
 //! plugin code: a connector slow to start delays only requests that change that connector.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use async_trait::async_trait;
-use connect_api::connector::{ConnectorContext, Props};
-use connect_api::errors::ConnectError;
-use connect_api::plugin::{PluginDesc, PluginFactory, PluginKind};
+use connect_api::connector::Props;
+use connect_api::plugin::{PluginFactory, PluginKind};
 use tokio::sync::{mpsc, oneshot, Notify, OwnedMutexGuard};
 
 use super::active_topics::ActiveTopics;
 use super::entities::*;
+use super::shared::{
+    self, internal, not_found, Accepted, HerderConnectorContext, Request, TaskListener,
+};
 use super::validation::{self, NullableProps};
-use super::{offsets, Herder, HerderError, HerderResult};
+use super::{Herder, HerderError, HerderResult};
 use crate::config::connector_config::{NAME_CONFIG, TOPICS_CONFIG};
 use crate::storage::{
     ConfigBackingStore, ConnectorEntry, MemoryConfigBackingStore, MemoryStatusBackingStore,
@@ -27,58 +29,8 @@ use crate::storage::{
 use crate::worker::{State, TargetState, TaskId, TaskStatusListener, Worker};
 use connect_api::config::ConfigKeyInfo;
 
-/// What the herder derived from a connector's configuration when it accepted it.
-#[derive(Clone)]
-struct Accepted {
-    desc: PluginDesc,
-    /// Keys whose values are secrets, hidden in responses.
-    secret_keys: HashSet<String>,
-}
-
-enum Request {
-    Reconfigure(String),
-    Fail(String, ConnectError),
-    /// Answered when every request before it was handled (the health check).
-    Ping(oneshot::Sender<()>),
-}
-
-/// The herder's side of a connector's context.
-struct HerderConnectorContext {
-    name: String,
-    requests: mpsc::UnboundedSender<Request>,
-}
-
-impl ConnectorContext for HerderConnectorContext {
-    fn request_task_reconfiguration(&self) {
-        let _ = self.requests.send(Request::Reconfigure(self.name.clone()));
-    }
-    fn raise_error(&self, error: ConnectError) {
-        let _ = self.requests.send(Request::Fail(self.name.clone(), error));
-    }
-}
-
-/// What tasks report to: their statuses and the topics they use.
-struct TaskListener {
-    status: Arc<dyn StatusBackingStore>,
-    topics: Arc<ActiveTopics>,
-}
-
-impl TaskStatusListener for TaskListener {
-    fn on_task_state(&self, id: &TaskId, state: State, trace: Option<String>) {
-        self.status.on_task_state(id, state, trace);
-    }
-
-    fn on_topic_used(&self, id: &TaskId, topic: &str) {
-        self.topics.record(&id.connector, topic);
-    }
-}
-
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn internal(e: ConnectError) -> HerderError {
-    HerderError::Internal(e.to_string())
 }
 
 /// The standalone herder.
@@ -164,63 +116,6 @@ impl StandaloneHerder {
         let entry = self.configs.connector(name)?;
         let accepted = lock(&self.accepted).get(name).cloned()?;
         Some((entry, accepted))
-    }
-
-    /// Validates a configuration for create/update: Apache's ConfigInfos must have no error,
-    /// then the transformation chain and converters must configure.
-    fn validate(&self, config: &Props) -> HerderResult<(PluginDesc, HashSet<String>)> {
-        let v = validation::validate_connector_config(&self.worker, &validation::nullable(config))?;
-        if v.infos.error_count > 0 {
-            return Err(HerderError::BadRequest(validation::invalid_config_message(
-                &v.infos,
-            )));
-        }
-        let registry = &self.worker.registry;
-        let mut errors: Vec<String> = Vec::new();
-        let chain = if v.desc.kind() == PluginKind::Sink {
-            crate::worker::transformation_chain::TransformationChain::<
-                connect_api::sink::SinkRecord,
-            >::from_config(config, registry)
-            .err()
-        } else {
-            crate::worker::transformation_chain::TransformationChain::<
-                connect_api::source::SourceRecord,
-            >::from_config(config, registry)
-            .err()
-        };
-        if let Some(e) = chain {
-            errors.push(e.to_string());
-        }
-        if let Err(e) = self.worker.converters(config) {
-            errors.push(e.to_string());
-        }
-        if !errors.is_empty() {
-            let mut msg = format!(
-                "Connector configuration is invalid and contains the following {} error(s):\n",
-                errors.len()
-            );
-            for e in &errors {
-                msg.push_str(e);
-                msg.push('\n');
-            }
-            msg.push_str("You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
-            return Err(HerderError::BadRequest(msg));
-        }
-        Ok((v.desc, v.secret_keys))
-    }
-
-    fn info(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) -> ConnectorInfo {
-        ConnectorInfo {
-            name: name.to_owned(),
-            config: validation::redact(&entry.config, &a.secret_keys),
-            tasks: (0..entry.task_configs.len())
-                .map(|task| ConnectorTaskId {
-                    connector: name.to_owned(),
-                    task,
-                })
-                .collect(),
-            kind: a.desc.kind().name().to_owned(),
-        }
     }
 
     /// Starts the connector and, unless it is stopped, its tasks.
@@ -400,78 +295,13 @@ impl StandaloneHerder {
     /// altering or resetting offsets).
     fn stopped_connector(&self, name: &str) -> HerderResult<(Props, PluginFactory)> {
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
-        if entry.target != TargetState::Stopped
-            || !self.worker.task_ids(name).is_empty()
-            || !entry.task_configs.is_empty()
-        {
-            return Err(HerderError::BadRequest(format!(
-                "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/{name}/stop' endpoint"
-            )));
-        }
+        shared::require_stopped(name, &entry, self.worker.task_ids(name).len())?;
         Ok((entry.config, a.desc.factory))
     }
 
     fn state_info(&self, name: &str, entry: &ConnectorEntry, a: &Accepted) -> ConnectorStateInfo {
-        let worker_id = self.worker.worker_id.clone();
-        let status = self.status.connector(name);
-        let tasks = if entry.target == TargetState::Stopped {
-            Vec::new()
-        } else {
-            self.status
-                .tasks(name)
-                .into_iter()
-                .map(|(id, s)| TaskState {
-                    id,
-                    state: s.state.name().to_owned(),
-                    worker_id: s.worker_id.unwrap_or_else(|| worker_id.clone()),
-                    trace: s.trace,
-                    version: Some(a.desc.version.clone()),
-                })
-                .collect()
-        };
-        ConnectorStateInfo {
-            name: name.to_owned(),
-            connector: ConnectorState {
-                state: status
-                    .as_ref()
-                    .map_or("UNASSIGNED", |s| s.state.name())
-                    .to_owned(),
-                worker_id: status
-                    .as_ref()
-                    .and_then(|s| s.worker_id.clone())
-                    .unwrap_or(worker_id),
-                trace: status.and_then(|s| s.trace),
-                version: Some(a.desc.version.clone()),
-            },
-            tasks,
-            kind: a.desc.kind().name().to_owned(),
-        }
+        shared::state_info(&*self.status, &self.worker.worker_id, name, entry, a)
     }
-}
-
-fn offsets_message(acknowledged: bool, verb: &str) -> Message {
-    let message = if acknowledged {
-        format!("The offsets for this connector have been {verb} successfully")
-    } else {
-        format!("The Connect framework-managed offsets for this connector have been {verb} successfully. However, if this connector manages offsets externally, they will need to be manually {verb} in the system that the connector uses.")
-    };
-    Message { message }
-}
-
-fn refused(name: &str, verb: &str, e: &ConnectError) -> HerderError {
-    HerderError::BadRequest(format!(
-        "Failed to {verb} offsets for connector {name} because it threw an exception: {e}"
-    ))
-}
-
-fn store_failed(name: &str, verb: &str, e: &ConnectError) -> HerderError {
-    HerderError::Internal(format!(
-        "Failed to {verb} offsets for source connector {name}: {e}"
-    ))
-}
-
-fn not_found(name: &str) -> HerderError {
-    HerderError::NotFound(format!("Connector {name} not found"))
 }
 
 #[async_trait]
@@ -482,7 +312,7 @@ impl Herder for StandaloneHerder {
 
     async fn connector_info(&self, name: &str) -> HerderResult<ConnectorInfo> {
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
-        Ok(self.info(name, &entry, &a))
+        Ok(shared::info(name, &entry, &a))
     }
 
     async fn connector_config(&self, name: &str) -> HerderResult<HashMap<String, String>> {
@@ -500,18 +330,11 @@ impl Herder for StandaloneHerder {
         config
             .entry(NAME_CONFIG.to_owned())
             .or_insert_with(|| name.to_owned());
-        // A secret shown as `[hidden]` by GET and sent back unchanged keeps its stored value.
-        if let Some(existing) = self.configs.connector(name) {
-            for (k, v) in config.iter_mut() {
-                if v == validation::HIDDEN {
-                    if let Some(old) = existing.config.get(k) {
-                        v.clone_from(old);
-                    }
-                }
-            }
-        }
-        let (desc, secret_keys) = self.validate(&config)?;
-        let accepted = Accepted { desc, secret_keys };
+        shared::restore_hidden(
+            &mut config,
+            self.configs.connector(name).map(|e| e.config).as_ref(),
+        );
+        let accepted = shared::validate(&self.worker, &config)?;
         let _guard = self.lock_connector(name).await;
         let exists = self.configs.connector(name).is_some();
         if exists && !allow_replace {
@@ -543,7 +366,7 @@ impl Herder for StandaloneHerder {
             tracing::info!("Created connector {name}");
         }
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
-        Ok((!exists, self.info(name, &entry, &a)))
+        Ok((!exists, shared::info(name, &entry, &a)))
     }
 
     async fn delete_connector(&self, name: &str) -> HerderResult<()> {
@@ -590,18 +413,7 @@ impl Herder for StandaloneHerder {
 
     async fn tasks(&self, name: &str) -> HerderResult<Vec<TaskInfo>> {
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
-        Ok(entry
-            .task_configs
-            .iter()
-            .enumerate()
-            .map(|(task, config)| TaskInfo {
-                id: ConnectorTaskId {
-                    connector: name.to_owned(),
-                    task,
-                },
-                config: validation::redact(config, &a.secret_keys),
-            })
-            .collect())
+        Ok(shared::task_infos(name, &entry, &a))
     }
 
     async fn pause_connector(&self, name: &str) -> HerderResult<()> {
@@ -694,21 +506,15 @@ impl Herder for StandaloneHerder {
         let current = self.status.connector(name).ok_or_else(|| {
             HerderError::NotFound(format!("Status for connector {name} not found"))
         })?;
-        // The plan, as Apache's RestartPlan computes it.
         let mut plan = self.state_info(name, &entry, &a);
-        let restart_connector = !only_failed || current.state == State::Failed;
-        if restart_connector {
-            plan.connector.state = State::Restarting.name().to_owned();
-            plan.connector.trace = None;
-        }
-        let mut tasks_to_restart: Vec<TaskId> = Vec::new();
-        for t in &mut plan.tasks {
-            if include_tasks && (!only_failed || t.state == State::Failed.name()) {
-                t.state = State::Restarting.name().to_owned();
-                t.trace = None;
-                tasks_to_restart.push(TaskId::new(name, t.id));
-            }
-        }
+        let (restart_connector, tasks) = shared::restart_plan(
+            &mut plan,
+            current.state == State::Failed,
+            include_tasks,
+            only_failed,
+        );
+        let tasks_to_restart: Vec<TaskId> =
+            tasks.into_iter().map(|t| TaskId::new(name, t)).collect();
         if restart_connector {
             self.restart_instance(name, &entry, &a).await;
         }
@@ -750,57 +556,24 @@ impl Herder for StandaloneHerder {
         name: &str,
         patch: NullableProps,
     ) -> HerderResult<ConnectorInfo> {
-        let mut merged = self
+        let current = self
             .configs
             .connector(name)
             .ok_or_else(|| not_found(name))?
             .config;
-        for (k, v) in patch {
-            match v {
-                Some(v) => {
-                    merged.insert(k, v);
-                }
-                None => {
-                    merged.remove(&k);
-                }
-            }
-        }
-        let (_, info) = self.put_connector_config(name, merged, true, None).await?;
+        let (_, info) = self
+            .put_connector_config(name, shared::patched(current, patch), true, None)
+            .await?;
         Ok(info)
     }
 
     fn connector_plugin_config(&self, plugin: &str) -> HerderResult<Vec<ConfigKeyInfo>> {
-        let desc = self
-            .worker
-            .registry
-            .find(
-                plugin,
-                &[
-                    PluginKind::Sink,
-                    PluginKind::Source,
-                    PluginKind::Transformation,
-                    PluginKind::Predicate,
-                    PluginKind::Converter,
-                    PluginKind::HeaderConverter,
-                ],
-            )
-            .map_err(|_| HerderError::NotFound(format!("Unknown plugin {plugin}.")))?;
-        Ok(validation::connector_plugin_config(
-            &self.worker.registry,
-            desc,
-        ))
+        shared::connector_plugin_config(&self.worker.registry, plugin)
     }
 
     async fn connector_offsets(&self, name: &str) -> HerderResult<ConnectorOffsets> {
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
-        let offsets = if a.desc.kind() == PluginKind::Sink {
-            offsets::sink_offsets(&self.worker, &entry.config, name).await?
-        } else {
-            offsets::source_offsets(&self.worker, name).await?
-        };
-        Ok(ConnectorOffsets {
-            offsets: Some(offsets),
-        })
+        shared::connector_offsets(&self.worker, name, &entry.config, &a).await
     }
 
     async fn alter_connector_offsets(
@@ -810,76 +583,13 @@ impl Herder for StandaloneHerder {
     ) -> HerderResult<Message> {
         let _guard = self.lock_connector(name).await;
         let (config, factory) = self.stopped_connector(name)?;
-        if offsets.is_empty() {
-            return Err(HerderError::BadRequest(
-                "Partitions / offsets need to be provided for an alter offsets request".to_owned(),
-            ));
-        }
-        let acknowledged = match factory {
-            PluginFactory::Source { connector, .. } => {
-                let (entries, view) = offsets::source_entries(name, &offsets)?;
-                let ack = connector()
-                    .alter_offsets(&config, &view)
-                    .await
-                    .map_err(|e| refused(name, "alter", &e))?;
-                self.worker
-                    .offset_store
-                    .set(entries)
-                    .await
-                    .map_err(|e| store_failed(name, "alter", &e))?;
-                ack
-            }
-            PluginFactory::Sink { connector, .. } => {
-                let parsed = offsets::sink_entries(&offsets)?;
-                let ack = connector()
-                    .alter_offsets(&config, &parsed)
-                    .await
-                    .map_err(|e| refused(name, "alter", &e))?;
-                offsets::alter_sink_offsets(&self.worker, &config, name, &parsed).await?;
-                ack
-            }
-            _ => return Err(not_found(name)),
-        };
-        Ok(offsets_message(acknowledged, "altered"))
+        shared::alter_offsets(&self.worker, name, &config, &factory, &offsets).await
     }
 
     async fn reset_connector_offsets(&self, name: &str) -> HerderResult<Message> {
         let _guard = self.lock_connector(name).await;
         let (config, factory) = self.stopped_connector(name)?;
-        let acknowledged = match factory {
-            PluginFactory::Source { connector, .. } => {
-                let (entries, view) = offsets::source_reset_entries(&self.worker, name).await?;
-                let ack = connector()
-                    .alter_offsets(&config, &view)
-                    .await
-                    .map_err(|e| refused(name, "reset", &e))?;
-                self.worker
-                    .offset_store
-                    .set(entries)
-                    .await
-                    .map_err(|e| store_failed(name, "reset", &e))?;
-                ack
-            }
-            PluginFactory::Sink { connector, .. } => {
-                let current = offsets::sink_offsets(&self.worker, &config, name).await?;
-                let resets: Vec<ConnectorOffset> = current
-                    .into_iter()
-                    .map(|o| ConnectorOffset {
-                        partition: o.partition,
-                        offset: None,
-                    })
-                    .collect();
-                let parsed = offsets::sink_entries(&resets)?;
-                let ack = connector()
-                    .alter_offsets(&config, &parsed)
-                    .await
-                    .map_err(|e| refused(name, "reset", &e))?;
-                offsets::reset_sink_offsets(&self.worker, &config, name).await?;
-                ack
-            }
-            _ => return Err(not_found(name)),
-        };
-        Ok(offsets_message(acknowledged, "reset"))
+        shared::reset_offsets(&self.worker, name, &config, &factory).await
     }
 
     fn connector_active_topics(&self, name: &str) -> Vec<String> {
@@ -891,17 +601,7 @@ impl Herder for StandaloneHerder {
     }
 
     fn topic_tracking(&self) -> (bool, bool) {
-        let flag = |key: &str| {
-            self.worker
-                .config
-                .originals
-                .get(key)
-                .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"))
-        };
-        (
-            flag("topic.tracking.enable"),
-            flag("topic.tracking.allow.reset"),
-        )
+        shared::topic_tracking(&self.worker.config)
     }
 
     fn is_ready(&self) -> bool {
@@ -922,35 +622,7 @@ impl Herder for StandaloneHerder {
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
-        let order = |k: PluginKind| match k {
-            PluginKind::Sink => 0,
-            PluginKind::Source => 1,
-            PluginKind::Transformation => 2,
-            PluginKind::Predicate => 3,
-            PluginKind::Converter => 4,
-            PluginKind::HeaderConverter => 5,
-        };
-        let mut plugins: Vec<&PluginDesc> = self
-            .worker
-            .registry
-            .plugins()
-            .iter()
-            .filter(|p| !connectors_only || p.kind().is_connector())
-            .collect();
-        plugins.sort_by(|a, b| {
-            order(a.kind())
-                .cmp(&order(b.kind()))
-                .then(a.class_name.cmp(&b.class_name))
-                .then(a.version.cmp(&b.version))
-        });
-        plugins
-            .into_iter()
-            .map(|p| PluginInfo {
-                class_name: p.class_name.clone(),
-                kind: p.kind().name().to_owned(),
-                version: p.version.clone(),
-            })
-            .collect()
+        shared::plugins(&self.worker.registry, connectors_only)
     }
 
     fn kafka_cluster_id(&self) -> String {

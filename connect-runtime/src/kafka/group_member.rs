@@ -262,6 +262,13 @@ impl GroupMember {
                         .map(|p| p.as_str().to_owned())
                         .unwrap_or_default();
                     self.protocol = Some(protocol.clone());
+                    tracing::debug!(
+                        "JoinGroup: generation {}, member {}, leader {}, {} members",
+                        r.generation_id,
+                        self.member_id,
+                        r.leader.as_str(),
+                        r.members.len()
+                    );
                     return Ok(Joined {
                         generation: r.generation_id,
                         protocol,

@@ -272,12 +272,26 @@ impl TopicLog {
                 .add_partition_offset(&self.topic, *p, Offset::End)
                 .map_err(|e| ConnectError::other_with("Could not query the topic's end", e))?;
         }
-        let ends = self
-            .consumer
-            .offsets_for_times(query, timeout)
-            .map_err(|e| {
-                ConnectError::other_with(format!("Could not read the end of {}", self.topic), e)
-            })?;
+        // A topic just created may have no partition leader for a moment: retry until the
+        // deadline, as Apache's `TopicAdmin.retryEndOffsets` does.
+        let ends = loop {
+            match self.consumer.offsets_for_times(
+                query.clone(),
+                deadline.saturating_duration_since(Instant::now()),
+            ) {
+                Ok(ends) => break ends,
+                Err(e) if is_retriable(&e) && Instant::now() < deadline => {
+                    tracing::debug!("Retrying to read the end of {}: {e}", self.topic);
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => {
+                    return Err(ConnectError::other_with(
+                        format!("Could not read the end of {}", self.topic),
+                        e,
+                    ))
+                }
+            }
+        };
         let mut end: HashMap<i32, i64> = HashMap::new();
         for e in ends.elements() {
             let high = match e.offset() {
@@ -363,4 +377,23 @@ async fn check_cleanup_policy(admin_props: &ClientProps, spec: &TopicSpec) -> Re
         "Topic '{}' supplied via the '{}' property is required to have 'cleanup.policy=compact' to guarantee consistency and durability of {}, but found the topic currently has 'cleanup.policy={}'. Continuing would likely result in eventually losing {} and problems restarting this Connect cluster in the future. Change the '{}' property in the Connect worker configurations to use a topic with 'cleanup.policy=compact'.",
         spec.name, spec.property, spec.holds, policy, spec.holds, spec.property
     )))
+}
+
+/// Errors that pass once the cluster settles (a partition without a leader yet, metadata not
+/// yet propagated).
+fn is_retriable(e: &rdkafka::error::KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    matches!(
+        e.rdkafka_error_code(),
+        Some(
+            C::NotLeaderForPartition
+                | C::LeaderNotAvailable
+                | C::UnknownTopicOrPartition
+                | C::UnknownLeaderEpoch
+                | C::FencedLeaderEpoch
+                | C::RequestTimedOut
+                | C::BrokerTransportFailure
+                | C::OperationTimedOut
+        )
+    )
 }

@@ -15,6 +15,8 @@ use crate::herder::HerderError;
 pub struct RestError {
     status: StatusCode,
     message: String,
+    /// Where the request should go instead (see `rest::forward`).
+    forward: Option<String>,
 }
 
 /// The body of every error answer.
@@ -32,6 +34,7 @@ impl RestError {
         RestError {
             status,
             message: message.into(),
+            forward: None,
         }
     }
 
@@ -75,11 +78,22 @@ impl From<HerderError> for RestError {
             HerderError::AlreadyExists(_)
             | HerderError::RebalanceNeeded
             | HerderError::NoKnownLeader
-            | HerderError::Conflict => StatusCode::CONFLICT,
+            | HerderError::Conflict
+            | HerderError::Forward(_) => StatusCode::CONFLICT,
             HerderError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HerderError::Forbidden(_) => StatusCode::FORBIDDEN,
+            HerderError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HerderError::Timeout | HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        RestError::new(status, e.to_string())
+        let forward = match &e {
+            HerderError::Forward(url) => Some(url.clone()),
+            _ => None,
+        };
+        RestError {
+            status,
+            message: e.to_string(),
+            forward,
+        }
     }
 }
 
@@ -89,7 +103,13 @@ impl IntoResponse for RestError {
             error_code: self.status.as_u16(),
             message: self.message,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(url) = self.forward {
+            response
+                .extensions_mut()
+                .insert(super::forward::ForwardTo(url));
+        }
+        response
     }
 }
 

@@ -2,8 +2,10 @@
 //! worker's `listeners`.
 
 mod error;
+mod forward;
 pub mod loggers;
 mod routes;
+pub mod server;
 
 pub use error::{ErrorMessage, RestError};
 pub use loggers::install_log_control;

@@ -88,6 +88,10 @@ pub fn router(herder: Arc<dyn Herder>) -> Router {
         )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
+            reqwest::Client::new(),
+            super::forward::forward,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             REQUEST_TIMEOUT,
             request_timeout,
         ))
@@ -711,11 +715,28 @@ async fn reset_offsets(
     Ok(Json(h.reset_connector_offsets(&name).await?))
 }
 
-async fn put_task_configs(Path(_name): Path<String>) -> RestError {
-    RestError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Kafka Connect in standalone mode does not support externally setting task configurations.",
-    )
+/// The internal request a worker sends the leader with a connector's new task
+/// configurations, signed when the group uses the `sessioned` protocol.
+async fn put_task_configs(
+    State(h): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> RestResult<Response> {
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let signature = header(crate::herder::request_signing::SIGNATURE_HEADER).map(|s| {
+        (
+            header(crate::herder::request_signing::SIGNATURE_ALGORITHM_HEADER).unwrap_or_default(),
+            s,
+        )
+    });
+    h.put_task_configs(&name, &body, signature).await?;
+    Ok(empty(StatusCode::NO_CONTENT))
 }
 
 async fn fence_zombies(Path(_name): Path<String>) -> RestError {

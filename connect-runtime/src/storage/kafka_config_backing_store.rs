@@ -10,9 +10,11 @@
 //!
 //! Task configurations take effect only with their commit record, and only if the commit
 //! finds a configuration for every task it counts; otherwise the connector is inconsistent
-//! (left with its previous tasks) until the next complete set, as in Apache. Other keys
-//! Apache writes (`session-key`, `restart-connector-…`, `tasks-fencing-…`,
-//! `logger-cluster-…`) are read past.
+//! (left with its previous tasks) until the next complete set, as in Apache. The store also
+//! keeps the latest `session-key` (`{"key":"<base64>","algorithm":"HmacSHA256",
+//! "creation-timestamp":<ms>}`) and hands over the `restart-connector-<name>` requests
+//! (`{"include-tasks":…,"only-failed":…}`) written after it opened. Other keys Apache writes
+//! (`tasks-fencing-…`, `logger-cluster-…`) are read past.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -35,6 +37,30 @@ const CONNECTOR_PREFIX: &str = "connector-";
 const TASK_PREFIX: &str = "task-";
 const COMMIT_TASKS_PREFIX: &str = "commit-";
 const TARGET_STATE_PREFIX: &str = "target-state-";
+const RESTART_PREFIX: &str = "restart-connector-";
+const SESSION_KEY: &str = "session-key";
+
+/// The key that signs requests between workers (KIP-507), as the leader wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionKey {
+    /// The secret.
+    pub key: Vec<u8>,
+    /// The JCA algorithm name (`HmacSHA256`).
+    pub algorithm: String,
+    /// When it was created, in ms since the epoch.
+    pub created_ms: i64,
+}
+
+/// A `restart-connector-<name>` request (KIP-745).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestartRequest {
+    /// The connector.
+    pub connector: String,
+    /// Whether its tasks restart too.
+    pub include_tasks: bool,
+    /// Whether only failed instances restart.
+    pub only_failed: bool,
+}
 
 fn target_name(t: TargetState) -> &'static str {
     match t {
@@ -110,6 +136,10 @@ struct TopicState {
     tasks: HashMap<String, Vec<Props>>,
     deferred: HashMap<String, BTreeMap<usize, Props>>,
     inconsistent: HashSet<String>,
+    session_key: Option<SessionKey>,
+    /// Restart requests read since the store opened (older ones are history, not requests).
+    restarts: Vec<RestartRequest>,
+    opened: bool,
 }
 
 impl TopicState {
@@ -138,14 +168,45 @@ impl TopicState {
             }
         } else if let Some(name) = key.strip_prefix(COMMIT_TASKS_PREFIX) {
             self.apply_commit(name, parsed.as_ref());
-        } else if key == "session-key"
-            || key.starts_with("restart-connector-")
-            || key.starts_with("tasks-fencing-")
-            || key.starts_with("logger-cluster-")
-        {
+        } else if let Some(name) = key.strip_prefix(RESTART_PREFIX) {
+            if let (true, Some(v)) = (self.opened, parsed.as_ref()) {
+                let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+                self.restarts.push(RestartRequest {
+                    connector: name.to_owned(),
+                    include_tasks: flag("include-tasks"),
+                    only_failed: flag("only-failed"),
+                });
+            }
+        } else if key == SESSION_KEY {
+            self.apply_session_key(parsed.as_ref());
+        } else if key.starts_with("tasks-fencing-") || key.starts_with("logger-cluster-") {
             tracing::debug!("Config topic record {key} is not used by this worker");
         } else {
             tracing::error!("Discarding config update record with invalid key: {key}");
+        }
+    }
+
+    fn apply_session_key(&mut self, value: Option<&Value>) {
+        use base64::Engine as _;
+        let Some(v) = value else {
+            self.session_key = None;
+            return;
+        };
+        let key = v
+            .get("key")
+            .and_then(Value::as_str)
+            .and_then(|k| base64::engine::general_purpose::STANDARD.decode(k).ok());
+        let algorithm = v.get("algorithm").and_then(Value::as_str);
+        let created = v.get("creation-timestamp").and_then(Value::as_i64);
+        match (key, algorithm, created) {
+            (Some(key), Some(algorithm), Some(created_ms)) => {
+                self.session_key = Some(SessionKey {
+                    key,
+                    algorithm: algorithm.to_owned(),
+                    created_ms,
+                });
+            }
+            _ => tracing::error!("Ignoring a session key record in the wrong format"),
         }
     }
 
@@ -223,10 +284,12 @@ impl TopicState {
             );
             return;
         };
-        let deferred = self.deferred.remove(connector).unwrap_or_default();
-        // Complete means a configuration for exactly tasks 0..count.
-        let complete = deferred.len() == count && deferred.keys().enumerate().all(|(i, k)| i == *k);
+        let mut deferred = self.deferred.remove(connector).unwrap_or_default();
+        // Complete means a configuration for each of tasks 0..count; higher numbers are stale
+        // records of a larger set that compaction has not removed yet.
+        let complete = (0..count).all(|t| deferred.contains_key(&t));
         if complete {
+            deferred.retain(|t, _| *t < count);
             self.tasks
                 .insert(connector.to_owned(), deferred.into_values().collect());
             self.inconsistent.remove(connector);
@@ -269,6 +332,9 @@ impl TopicState {
 pub struct KafkaConfigBackingStore {
     log: Arc<TopicLog>,
     state: Arc<Mutex<TopicState>>,
+    /// Held through a write and its read-back: a read running beside it could consume the
+    /// written record and apply it only after this write returned.
+    io: Arc<Mutex<()>>,
 }
 
 fn lock(m: &Mutex<TopicState>) -> MutexGuard<'_, TopicState> {
@@ -296,8 +362,10 @@ impl KafkaConfigBackingStore {
         let store = KafkaConfigBackingStore {
             log: Arc::new(log),
             state: Arc::new(Mutex::new(TopicState::default())),
+            io: Arc::new(Mutex::new(())),
         };
         store.refresh().await?;
+        lock(&store.state).opened = true;
         Ok(store)
     }
 
@@ -315,10 +383,46 @@ impl KafkaConfigBackingStore {
         }
     }
 
+    /// The latest session key.
+    pub fn session_key(&self) -> Option<SessionKey> {
+        lock(&self.state).session_key.clone()
+    }
+
+    /// Writes a new session key.
+    pub async fn put_session_key(&self, key: &SessionKey) -> Result<()> {
+        use base64::Engine as _;
+        let value = json!({
+            "key": base64::engine::general_purpose::STANDARD.encode(&key.key),
+            "algorithm": key.algorithm,
+            "creation-timestamp": key.created_ms,
+        });
+        self.write(vec![(SESSION_KEY.to_owned(), Some(to_bytes(&value)))])
+            .await
+    }
+
+    /// Writes a restart request for every worker to act on.
+    pub async fn put_restart_request(&self, request: &RestartRequest) -> Result<()> {
+        let value = json!({
+            "include-tasks": request.include_tasks,
+            "only-failed": request.only_failed,
+        });
+        self.write(vec![(
+            format!("{RESTART_PREFIX}{}", request.connector),
+            Some(to_bytes(&value)),
+        )])
+        .await
+    }
+
+    /// The restart requests read since the last call.
+    pub fn take_restart_requests(&self) -> Vec<RestartRequest> {
+        std::mem::take(&mut lock(&self.state).restarts)
+    }
+
     /// Writes `records` (none: only reads), then reads the topic to its end.
     async fn write(&self, records: Vec<LogRecord>) -> Result<()> {
-        let (log, state) = (self.log.clone(), self.state.clone());
+        let (log, state, io) = (self.log.clone(), self.state.clone(), self.io.clone());
         tokio::task::spawn_blocking(move || {
+            let _io = io.lock().unwrap_or_else(|e| e.into_inner());
             if !records.is_empty() {
                 log.send(&records, READ_WRITE_TIMEOUT)?;
             }

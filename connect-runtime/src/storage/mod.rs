@@ -12,7 +12,7 @@ pub mod status_backing_store;
 pub use config_backing_store::{
     ConfigBackingStore, ConfigSnapshot, ConnectorEntry, MemoryConfigBackingStore,
 };
-pub use kafka_config_backing_store::KafkaConfigBackingStore;
+pub use kafka_config_backing_store::{KafkaConfigBackingStore, RestartRequest, SessionKey};
 pub use kafka_offset_backing_store::KafkaOffsetBackingStore;
 pub use kafka_status_backing_store::KafkaStatusBackingStore;
 pub use offset_backing_store::{

@@ -93,19 +93,47 @@ impl ConnectProcess {
         log: &Path,
         filter: &str,
     ) -> ConnectProcess {
+        let mut args = vec![worker_props];
+        args.extend_from_slice(connectors);
+        Self::spawn(
+            env!("CARGO_BIN_EXE_connect-standalone"),
+            &args,
+            rest_port,
+            log,
+            filter,
+        )
+    }
+
+    /// Starts `connect-distributed` with a worker file; waits for its REST port.
+    pub(crate) fn distributed(worker_props: &Path, rest_port: u16, log: &Path) -> ConnectProcess {
+        Self::spawn(
+            env!("CARGO_BIN_EXE_connect-distributed"),
+            &[worker_props],
+            rest_port,
+            log,
+            "info,connect_runtime::herder=debug,connect_runtime::kafka::group_member=debug",
+        )
+    }
+
+    fn spawn(
+        binary: &str,
+        args: &[&Path],
+        rest_port: u16,
+        log: &Path,
+        filter: &str,
+    ) -> ConnectProcess {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_connect-standalone"))
-            .arg(worker_props)
-            .args(connectors)
+        let child = Command::new(binary)
+            .args(args)
             .env("RUST_LOG", filter)
             .stdout(Stdio::null())
             .stderr(Stdio::from(log_file))
             .spawn()
-            .expect("start connect-standalone");
+            .expect("start the worker");
         let p = ConnectProcess {
             child,
             rest: format!("http://127.0.0.1:{rest_port}"),
@@ -118,7 +146,7 @@ impl ConnectProcess {
             }
             assert!(
                 Instant::now() < deadline,
-                "connect-standalone did not start: {}",
+                "{binary} did not start: {}",
                 std::fs::read_to_string(log).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(50));
@@ -212,6 +240,53 @@ pub(crate) fn connector_properties(dir: &Path, shipped: &str, replace: &[(&str, 
 }
 
 pub(crate) use connect_testbed::wait_until;
+
+/// Writes the worker file of one of our distributed workers in `group` from the shipped
+/// `config/connect-distributed.properties`: the broker, internal topics `<prefix>-configs`,
+/// `<prefix>-offsets` and `<prefix>-status`, String converters, REST on `port`, and `extra`
+/// `key=value` lines.
+pub(crate) fn distributed_properties(
+    dir: &Path,
+    bootstrap: &str,
+    group: &str,
+    prefix: &str,
+    port: u16,
+    extra: &[&str],
+) -> PathBuf {
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../config/connect-distributed.properties"
+    ))
+    .expect("shipped config");
+    let mut text = String::new();
+    for line in shipped.lines() {
+        let replaced = match line.split_once('=').map(|(k, _)| k) {
+            Some("bootstrap.servers") => format!("bootstrap.servers={bootstrap}"),
+            Some("group.id") => format!("group.id={group}"),
+            Some("config.storage.topic") => format!("config.storage.topic={prefix}-configs"),
+            Some("offset.storage.topic") => format!("offset.storage.topic={prefix}-offsets"),
+            Some("status.storage.topic") => format!("status.storage.topic={prefix}-status"),
+            Some("key.converter") => {
+                "key.converter=org.apache.kafka.connect.storage.StringConverter".to_owned()
+            }
+            Some("value.converter") => {
+                "value.converter=org.apache.kafka.connect.storage.StringConverter".to_owned()
+            }
+            Some("offset.flush.interval.ms") => "offset.flush.interval.ms=1000".to_owned(),
+            _ => line.to_owned(),
+        };
+        text.push_str(&replaced);
+        text.push('\n');
+    }
+    text.push_str(&format!("listeners=http://127.0.0.1:{port}\n"));
+    for line in extra {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let path = dir.join(format!("worker-{port}.properties"));
+    std::fs::write(&path, text).expect("write worker props");
+    path
+}
 
 /// Writes the worker file of an Apache `ConnectDistributed` in `group`, with internal topics
 /// `<prefix>-configs`, `<prefix>-offsets` and `<prefix>-status` (replication 1), String
