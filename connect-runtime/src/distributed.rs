@@ -177,7 +177,16 @@ pub async fn main(args: Vec<String>) -> i32 {
             return EXIT_STARTUP;
         }
     };
-    wait_for_signal().await;
-    worker.stop().await;
-    0
+    let herder = worker.herder.clone();
+    tokio::select! {
+        _ = wait_for_signal() => {
+            worker.stop().await;
+            0
+        }
+        why = herder.failed() => {
+            eprintln!("connect-distributed: {why}");
+            worker.stop().await;
+            EXIT_STARTUP
+        }
+    }
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::rest::Api;
 use common::{apache_available, distributed_properties, free_port, ConnectProcess};
+use connect_runtime::kafka::{admin, ClientProps};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 use serde_json::{json, Value};
@@ -26,6 +27,10 @@ fn broker() -> &'static connect_testbed::Broker {
     static BROKER: OnceLock<connect_testbed::Broker> = OnceLock::new();
     BROKER.get_or_init(|| connect_testbed::Broker::apache(&[]).unwrap())
 }
+
+/// The clusters of this binary's tests run one at a time: their timing bounds (failover
+/// within 30 s) are about one cluster, not several sharing two cores.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// One worker of a test cluster.
 struct Node {
@@ -244,6 +249,7 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
     if !apache_available("three_workers_share_a_pipeline_created_through_any_of_them") {
         return;
     }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
     let broker = broker();
     let dir = tempfile::tempdir().unwrap();
     let group = "cluster-a";
@@ -355,22 +361,20 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
     }
 }
 
-/// Waits until every connector of `expected` (name → task count) runs, as `observer` sees it,
-/// on workers among `alive` only; returns how long that took.
+/// Waits until every connector of `expected` (name → task count) runs, as `api` sees it, on
+/// workers among `alive` only; returns how long that took, or the last statuses seen.
 async fn running_on(
-    nodes: &[Node],
-    observer: usize,
+    api: &Api,
     expected: &[(&str, usize)],
     alive: &BTreeSet<String>,
     within: Duration,
-) -> Duration {
+) -> Result<Duration, Vec<Value>> {
     let started = Instant::now();
     loop {
         let mut ok = true;
         let mut seen = Vec::new();
         for (name, tasks) in expected {
-            let s = nodes[observer]
-                .api
+            let s = api
                 .call("GET", &format!("/connectors/{name}/status"), None)
                 .await
                 .body;
@@ -383,14 +387,28 @@ async fn running_on(
             seen.push(s);
         }
         if ok {
-            return started.elapsed();
+            return Ok(started.elapsed());
         }
         if started.elapsed() > within {
-            dump_logs(nodes);
-            panic!("not running on the survivors {alive:?} within {within:?}: {seen:?}");
+            return Err(seen);
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// Everyone who runs some of `expected`, as `api` sees it.
+async fn all_owners(api: &Api, expected: &[(&str, usize)]) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for (name, _) in expected {
+        let s = api
+            .call("GET", &format!("/connectors/{name}/status"), None)
+            .await
+            .body;
+        if s["connector"].is_object() {
+            ids.extend(owners(&s));
+        }
+    }
+    ids
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -399,6 +417,7 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
     if !apache_available("a_killed_workers_connectors_run_again_on_the_survivors") {
         return;
     }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
     let broker = broker();
     let dir = tempfile::tempdir().unwrap();
     let group = "cluster-kill";
@@ -428,7 +447,12 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
     }
     let expected = [("source", 1), ("sink", 3)];
     let all: BTreeSet<String> = nodes.iter().map(Node::id).collect();
-    running_on(&nodes, 0, &expected, &all, Duration::from_secs(60)).await;
+    running_on(&nodes[0].api, &expected, &all, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_logs(&nodes);
+            panic!("the pipeline never ran: {seen:?}")
+        });
 
     // Kill the worker running the source task, then the one running the first sink task,
     // while lines keep coming.
@@ -451,8 +475,13 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
         let alive: BTreeSet<String> = all.iter().filter(|w| **w != victim_id).cloned().collect();
         // Found dead after the session timeout (10 s), its work waits for it up to the
         // lost-work delay (10 s) before it moves.
-        let observer = (victim + 1) % nodes.len();
-        let took = running_on(&nodes, observer, &expected, &alive, Duration::from_secs(45)).await;
+        let observer = &nodes[(victim + 1) % nodes.len()].api;
+        let took = running_on(observer, &expected, &alive, Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|seen| {
+                dump_logs(&nodes);
+                panic!("not running on the survivors {alive:?} within 30 s: {seen:?}")
+            });
         eprintln!(
             "round {round}: {victim_id} killed; everything RUNNING on the survivors after {took:?}"
         );
@@ -461,22 +490,13 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
         nodes[victim].restart();
         nodes[victim].healthy().await;
         let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let mut ids = BTreeSet::new();
-            for (name, _) in expected {
-                let s = nodes[victim]
-                    .api
-                    .call("GET", &format!("/connectors/{name}/status"), None)
-                    .await
-                    .body;
-                ids.extend(owners(&s));
-            }
-            if ids.contains(&victim_id) {
-                break;
-            }
+        while !all_owners(&nodes[victim].api, &expected)
+            .await
+            .contains(&victim_id)
+        {
             if Instant::now() > deadline {
                 dump_logs(&nodes);
-                panic!("the restarted worker {victim_id} got no work: {ids:?}");
+                panic!("the restarted worker {victim_id} got no work");
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
@@ -487,4 +507,569 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
     for i in 0..LINES {
         assert!(got.contains(&format!("line-{i}")), "line-{i} was lost");
     }
+}
+
+/// A status record's meaning: (key, state, worker, generation); `None` state for a tombstone.
+type StatusRecord = (String, Option<String>, String, i64);
+
+fn status_records(bootstrap: &str, topic: &str) -> Vec<(i32, StatusRecord)> {
+    read_topic(bootstrap, topic)
+        .into_iter()
+        .map(|(p, key, v)| {
+            let state = v
+                .as_ref()
+                .and_then(|v| v["state"].as_str())
+                .map(str::to_owned);
+            let worker = v
+                .as_ref()
+                .and_then(|v| v["worker_id"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let generation = v
+                .as_ref()
+                .and_then(|v| v["generation"].as_i64())
+                .unwrap_or(-1);
+            (p, (key, state, worker, generation))
+        })
+        .collect()
+}
+
+/// Checks the status topic's history of every task: a worker reports RUNNING only after the
+/// previous holder reported that it stopped (UNASSIGNED, or any other state), so no task ever
+/// ran on two workers at once; and the generations of successive holders never go back.
+fn assert_one_holder_at_a_time(records: &[(i32, StatusRecord)]) {
+    // Records of one key share a partition, so their order is the order they were written.
+    let mut holder: BTreeMap<&str, (&str, i64)> = BTreeMap::new();
+    for (_, (key, state, worker, generation)) in records {
+        if !key.starts_with("status-task-") {
+            continue;
+        }
+        match state.as_deref() {
+            Some("RUNNING") => {
+                if let Some((held_by, at)) = holder.get(key.as_str()) {
+                    assert_eq!(
+                        held_by, worker,
+                        "{key} RUNNING on {worker} (generation {generation}) while {held_by} \
+                         (generation {at}) had not stopped it: {records:?}"
+                    );
+                    assert!(generation >= at, "{key}: generation went back: {records:?}");
+                }
+                holder.insert(key, (worker, *generation));
+            }
+            _ => {
+                if holder.get(key.as_str()).is_some_and(|(w, _)| w == worker) {
+                    holder.remove(key.as_str());
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice() {
+    if !apache_available("a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice") {
+        return;
+    }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
+    let broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let group = "cluster-grow";
+    let mut nodes: Vec<Node> = (0..3)
+        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &[]))
+        .collect();
+    for n in &mut nodes {
+        n.healthy().await;
+    }
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    broker.topic_for_producing("grow-lines").await.unwrap();
+    append_lines(&input, 0, 10_000);
+    for (name, config) in [
+        ("source", source_config(&input, "grow-lines")),
+        ("sink", sink_config(&output, "grow-lines", 3)),
+    ] {
+        let a = nodes[1]
+            .api
+            .call(
+                "POST",
+                "/connectors",
+                Some(json!({"name": name, "config": config})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    // Two connectors and four tasks over three workers.
+    let expected = [("source", 1), ("sink", 3)];
+    let three: BTreeSet<String> = nodes.iter().map(Node::id).collect();
+    running_on(&nodes[0].api, &expected, &three, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_logs(&nodes);
+            panic!("the pipeline never ran: {seen:?}")
+        });
+    wait_for_lines(&output, 10_000, Duration::from_secs(60), &nodes).await;
+    let status_topic = format!("{group}-status");
+    let mut before: BTreeMap<i32, usize> = BTreeMap::new();
+    for (p, _) in status_records(&broker.bootstrap, &status_topic) {
+        *before.entry(p).or_default() += 1;
+    }
+    let owners_before = task_owners(&nodes[0].api, &expected).await;
+
+    // The fourth joins while lines stream: it gets one task, taken from the worker that
+    // ran two; every other task stays where it was, never stopped.
+    let mut fourth = Node::start(dir.path(), &broker.bootstrap, group, &[]);
+    fourth.healthy().await;
+    nodes.push(fourth);
+    append_lines(&input, 10_000, 20_000);
+    let new_id = nodes[3].id();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !all_owners(&nodes[3].api, &expected).await.contains(&new_id) {
+        if Instant::now() > deadline {
+            dump_logs(&nodes);
+            panic!("the fourth worker got no work");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let four: BTreeSet<String> = nodes.iter().map(Node::id).collect();
+    running_on(&nodes[3].api, &expected, &four, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_logs(&nodes);
+            panic!("not running after the join: {seen:?}")
+        });
+    wait_for_lines(&output, 20_000, Duration::from_secs(60), &nodes).await;
+    let owners_after = task_owners(&nodes[3].api, &expected).await;
+    let moved: Vec<&String> = owners_after
+        .iter()
+        .filter(|(task, w)| owners_before.get(*task) != Some(*w))
+        .map(|(task, _)| task)
+        .collect();
+    assert_eq!(
+        moved.len(),
+        1,
+        "one task moves to the new worker: {owners_before:?} → {owners_after:?}"
+    );
+
+    let records = status_records(&broker.bootstrap, &status_topic);
+    assert_one_holder_at_a_time(&records);
+    // The moved task's handover is in the topic: stopped by its old worker, then running on
+    // the new one at a later generation.
+    let task = moved[0];
+    let history: Vec<&StatusRecord> = records
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.0 == format!("status-task-{task}"))
+        .collect();
+    let stopped = history
+        .iter()
+        .rposition(|r| r.1.as_deref() == Some("UNASSIGNED") && r.2 == owners_before[task])
+        .unwrap_or_else(|| panic!("{task} was not released by its worker: {history:?}"));
+    let resumed = &history[stopped + 1..];
+    assert!(
+        resumed.iter().any(|r| r.1.as_deref() == Some("RUNNING")
+            && r.2 == new_id
+            && r.3 > history[stopped].3),
+        "{task} did not run on {new_id} after its release: {history:?}"
+    );
+    // Tasks that stayed were never stopped: no record about them since the join.
+    let mut seen: BTreeMap<i32, usize> = BTreeMap::new();
+    for (p, (key, state, worker, _)) in &records {
+        let n = seen.entry(*p).or_default();
+        *n += 1;
+        if *n <= before.get(p).copied().unwrap_or(0) {
+            continue;
+        }
+        let Some(task) = key.strip_prefix("status-task-") else {
+            continue;
+        };
+        if !moved.iter().any(|m| *m == task) && state.as_deref() != Some("RUNNING") {
+            panic!("{task} was stopped ({state:?} on {worker}) though it did not move");
+        }
+    }
+    let lines = lines_in(&output);
+    for i in 0..20_000 {
+        assert!(lines.contains(&format!("line-{i}")), "line-{i} was lost");
+    }
+}
+
+/// `connector-task` → worker id, for every task of `expected`.
+async fn task_owners(api: &Api, expected: &[(&str, usize)]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, _) in expected {
+        let s = api
+            .call("GET", &format!("/connectors/{name}/status"), None)
+            .await
+            .body;
+        for t in s["tasks"].as_array().into_iter().flatten() {
+            out.insert(
+                format!("{name}-{}", t["id"]),
+                t["worker_id"].as_str().unwrap_or_default().to_owned(),
+            );
+        }
+    }
+    out
+}
+
+/// Our workers' logs and the Java worker's, on stderr, for a failing test.
+fn dump_mixed(nodes: &[Node], java_log: &Path) {
+    dump_logs(nodes);
+    let text = std::fs::read_to_string(java_log).unwrap_or_default();
+    let tail: Vec<&str> = text.lines().rev().take(300).collect();
+    eprintln!("---- Apache's worker ----");
+    for line in tail.into_iter().rev() {
+        eprintln!("{line}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_java_worker_and_two_of_ours_share_connectors_and_take_over_from_each_other() {
+    if !apache_available("one_java_worker_and_two_of_ours_share_connectors") {
+        return;
+    }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
+    let broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let group = "cluster-mixed";
+    // Apache's worker waits 5 minutes for lost work by default; a migrating cluster sets
+    // the delay its operators want on the Java workers too.
+    let (java_props, java_port) = common::apache_distributed_properties(
+        dir.path(),
+        &broker.bootstrap,
+        group,
+        group,
+        &[
+            "scheduled.rebalance.max.delay.ms=10000",
+            "offset.flush.interval.ms=1000",
+        ],
+    );
+    let java_log = dir.path().join("apache-worker.log");
+    let start_java = || {
+        connect_testbed::apache::ApacheWorker::distributed(&java_props, java_port, &java_log)
+            .unwrap()
+    };
+    // The Java worker first: it leads the group our workers join.
+    let mut java = start_java();
+    let java_api = Api::new(&java.rest);
+    let java_id = format!("127.0.0.1:{java_port}");
+    let mut nodes: Vec<Node> = (0..2)
+        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &[]))
+        .collect();
+    for n in &mut nodes {
+        n.healthy().await;
+    }
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    broker.topic_for_producing("mixed-lines").await.unwrap();
+    append_lines(&input, 0, 10_000);
+
+    // One connector created through the Java worker, one through ours (forwarded to the
+    // Java leader); Apache's class names, which both kinds know.
+    let source = json!({
+        "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+        "tasks.max": "1",
+        "file": input.display().to_string(),
+        "topic": "mixed-lines",
+    });
+    let sink = json!({
+        "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+        "tasks.max": "3",
+        "file": output.display().to_string(),
+        "topics": "mixed-lines",
+    });
+    for (api, name, config) in [(&java_api, "source", source), (&nodes[0].api, "sink", sink)] {
+        let a = api
+            .call(
+                "POST",
+                "/connectors",
+                Some(json!({"name": name, "config": config})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{name}: {}", a.body);
+    }
+    let expected = [("source", 1), ("sink", 3)];
+    let everyone: BTreeSet<String> = nodes
+        .iter()
+        .map(Node::id)
+        .chain([java_id.clone()])
+        .collect();
+    running_on(&java_api, &expected, &everyone, Duration::from_secs(90))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_mixed(&nodes, &java_log);
+            panic!("the pipeline never ran: {seen:?}")
+        });
+    for api in [&java_api, &nodes[0].api, &nodes[1].api] {
+        let list = api.call("GET", "/connectors", None).await;
+        assert_eq!(list.body, json!(["sink", "source"]), "{}", api.base);
+    }
+    // Four tasks over three workers: both kinds run some.
+    let owners = task_owners(&java_api, &expected).await;
+    let kinds: BTreeSet<bool> = owners.values().map(|w| *w == java_id).collect();
+    assert_eq!(kinds.len(), 2, "tasks on one kind only: {owners:?}");
+    wait_for_lines(&output, 10_000, Duration::from_secs(60), &nodes).await;
+
+    // The Java worker dies: ours run everything.
+    java.kill9();
+    append_lines(&input, 10_000, 20_000);
+    let ours: BTreeSet<String> = nodes.iter().map(Node::id).collect();
+    let took = running_on(&nodes[0].api, &expected, &ours, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_mixed(&nodes, &java_log);
+            panic!("ours did not take over from the Java worker: {seen:?}")
+        });
+    eprintln!("the Java worker killed; ours run everything after {took:?}");
+    wait_for_lines(&output, 20_000, Duration::from_secs(60), &nodes).await;
+
+    // Back again, it gets a share from our leader.
+    let java = start_java();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !all_owners(&nodes[0].api, &expected)
+        .await
+        .contains(&java_id)
+    {
+        if Instant::now() > deadline {
+            dump_mixed(&nodes, &java_log);
+            panic!("the restarted Java worker got no work");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    // Both of ours die: the Java worker runs everything.
+    append_lines(&input, 20_000, 30_000);
+    for n in &mut nodes {
+        n.process.kill9();
+    }
+    let only_java: BTreeSet<String> = [java_id.clone()].into();
+    let took = running_on(&java_api, &expected, &only_java, Duration::from_secs(90))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_mixed(&nodes, &java_log);
+            panic!("the Java worker did not take over from ours: {seen:?}")
+        });
+    eprintln!("ours killed; the Java worker runs everything after {took:?}");
+    append_lines(&input, 30_000, 40_000);
+    wait_for_lines(&output, 40_000, Duration::from_secs(90), &nodes).await;
+    let lines = lines_in(&output);
+    for i in 0..40_000 {
+        assert!(lines.contains(&format!("line-{i}")), "line-{i} was lost");
+    }
+    drop(java);
+}
+
+/// Runs `connect-distributed` with a worker file until it exits (at most 90 s); returns its
+/// exit code and its log.
+fn run_until_exit(props: &Path, log: &Path) -> (Option<i32>, String) {
+    let file = std::fs::File::create(log).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_connect-distributed"))
+        .arg(props)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(file)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (
+                status.code(),
+                std::fs::read_to_string(log).unwrap_or_default(),
+            );
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the worker did not exit:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// How many records a topic holds (0 if it does not exist).
+fn records_in(bootstrap: &str, topic: &str) -> usize {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .create()
+        .unwrap();
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .unwrap();
+    let Some(t) = metadata.topics().iter().find(|t| t.name() == topic) else {
+        return 0;
+    };
+    t.partitions()
+        .iter()
+        .map(|p| {
+            consumer
+                .fetch_watermarks(topic, p.id(), Duration::from_secs(10))
+                .map_or(0, |(low, high)| (high - low) as usize)
+        })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_topics_that_would_lose_data_stop_the_worker_at_startup() {
+    let broker = common::Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let admin = ClientProps::from([("bootstrap.servers".to_owned(), broker.bootstrap.clone())]);
+    let compact = [("cleanup.policy".to_owned(), "compact".to_owned())];
+    let delete = [("cleanup.policy".to_owned(), "delete".to_owned())];
+    admin::create_topic(&admin, "deletes-status", 1, 1, &delete)
+        .await
+        .unwrap();
+    admin::create_topic(&admin, "split-configs", 3, 1, &compact)
+        .await
+        .unwrap();
+    for (prefix, topic, key, problem) in [
+        (
+            "deletes",
+            "deletes-status",
+            "status.storage.topic",
+            "is required to have 'cleanup.policy=compact'",
+        ),
+        (
+            "split",
+            "split-configs",
+            "config.storage.topic",
+            "is required to have a single partition",
+        ),
+    ] {
+        let port = free_port();
+        let props =
+            distributed_properties(dir.path(), &broker.bootstrap, prefix, prefix, port, &[]);
+        let (code, log) = run_until_exit(&props, &dir.path().join(format!("{prefix}.log")));
+        assert_eq!(code, Some(2), "{log}");
+        assert!(
+            log.contains(&format!("Topic '{topic}'")) && log.contains(key) && log.contains(problem),
+            "the error names neither the topic nor the problem:\n{log}"
+        );
+        for suffix in ["configs", "offsets", "status"] {
+            let topic = format!("{prefix}-{suffix}");
+            assert_eq!(
+                records_in(&broker.bootstrap, &topic),
+                0,
+                "{topic} written to"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_reading_other_internal_topics_than_its_group_stops_and_the_group_runs_on() {
+    if !apache_available("a_worker_reading_other_internal_topics_than_its_group_stops") {
+        return;
+    }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
+    let broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let group = "cluster-topics";
+    let mut first = Node::start(dir.path(), &broker.bootstrap, group, &[]);
+    first.healthy().await;
+    let input = dir.path().join("in.txt");
+    append_lines(&input, 0, 100);
+    broker.topic_for_producing("topics-lines").await.unwrap();
+    let a = first
+        .api
+        .call(
+            "POST",
+            "/connectors",
+            Some(json!({"name": "source", "config": source_config(&input, "topics-lines")})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let expected = [("source", 1)];
+    let alone: BTreeSet<String> = [first.id()].into();
+    running_on(&first.api, &expected, &alone, Duration::from_secs(60))
+        .await
+        .unwrap();
+
+    // Same group, other topics: it finds out when the leader's assignment names a config
+    // offset its own topic does not reach, and stops, writing nothing.
+    let port = free_port();
+    let props = distributed_properties(
+        dir.path(),
+        &broker.bootstrap,
+        group,
+        "cluster-topics-other",
+        port,
+        &[],
+    );
+    let (code, log) = run_until_exit(&props, &dir.path().join("other.log"));
+    assert_eq!(code, Some(2), "{log}");
+    assert!(
+        log.contains("config topic 'cluster-topics-other-configs'")
+            && log.contains("must all name the same config.storage.topic"),
+        "{log}"
+    );
+    for suffix in ["configs", "offsets", "status"] {
+        let topic = format!("cluster-topics-other-{suffix}");
+        assert_eq!(
+            records_in(&broker.bootstrap, &topic),
+            0,
+            "{topic} written to"
+        );
+    }
+    // The group runs on as before.
+    running_on(&first.api, &expected, &alone, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_logs(std::slice::from_ref(&first));
+            panic!("the group's work stopped: {seen:?}")
+        });
+
+    // The other way round: a config topic that holds more than the group's (another
+    // cluster's, with three connectors). The leader gives that worker no work; it stops.
+    let mut other = Node::start(dir.path(), &broker.bootstrap, "cluster-elsewhere", &[]);
+    other.healthy().await;
+    for i in 0..3 {
+        let a = other
+            .api
+            .call(
+                "POST",
+                "/connectors",
+                Some(json!({"name": format!("elsewhere-{i}"), "config": {
+                    "connector.class": "FileStreamSink",
+                    "file": dir.path().join(format!("elsewhere-{i}.txt")).display().to_string(),
+                    "topics": "elsewhere",
+                }})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    assert_eq!(other.process.terminate(), Some(0));
+    let port = free_port();
+    let props = distributed_properties(
+        dir.path(),
+        &broker.bootstrap,
+        group,
+        "cluster-elsewhere",
+        port,
+        &[],
+    );
+    let written = records_in(&broker.bootstrap, "cluster-elsewhere-status");
+    let (code, log) = run_until_exit(&props, &dir.path().join("ahead.log"));
+    assert_eq!(code, Some(2), "{log}");
+    assert!(
+        log.contains("must all name the same config.storage.topic"),
+        "{log}"
+    );
+    assert_eq!(
+        records_in(&broker.bootstrap, "cluster-elsewhere-status"),
+        written,
+        "the worker reported statuses of its own topics' connectors"
+    );
+    running_on(&first.api, &expected, &alone, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_logs(std::slice::from_ref(&first));
+            panic!("the group's work stopped: {seen:?}")
+        });
+    let leader_log = std::fs::read_to_string(&first.log).unwrap_or_default();
+    assert!(
+        leader_log.contains("it does not share this group's internal topics"),
+        "{leader_log}"
+    );
 }

@@ -57,6 +57,9 @@ const SESSIONED: &str = "sessioned";
 const CONFIG_MISMATCH: i16 = 1;
 /// How often the config topic is read for changes other workers made.
 const CONFIG_POLL: Duration = Duration::from_millis(500);
+/// Rounds of CONFIG_MISMATCH that say two workers read different config topics before one
+/// of them gives up; fewer could be a leader that is slow to read.
+const MISMATCHES_TOLERATED: u32 = 3;
 /// How long a request for the leader waits for a rebalance to name one.
 const LEADER_WAIT: Duration = Duration::from_secs(30);
 
@@ -115,6 +118,8 @@ pub struct DistributedSettings {
     pub protocol: ConnectProtocol,
     /// `inter.worker.key.ttl.ms`.
     pub key_ttl: Duration,
+    /// `config.storage.topic`, named in errors.
+    pub config_topic: String,
 }
 
 impl DistributedSettings {
@@ -148,6 +153,7 @@ impl DistributedSettings {
             lost_work_delay: config.lost_work_delay,
             protocol: config.protocol,
             key_ttl: config.key_ttl,
+            config_topic: config.config_topic.clone(),
         }
     }
 }
@@ -172,6 +178,9 @@ pub struct DistributedHerder {
     started: Notify,
     /// Woken whenever a round completes and the leader is known again.
     rebalanced: Notify,
+    /// Why this worker cannot be part of its group, once it knows (see [`Self::failed`]).
+    fatal: Mutex<Option<String>>,
+    failed: CancellationToken,
     stopping: CancellationToken,
     stopped: tokio::sync::Mutex<Option<oneshot::Receiver<()>>>,
     http: reqwest::Client,
@@ -207,6 +216,8 @@ impl DistributedHerder {
             ready: AtomicBool::new(false),
             started: Notify::new(),
             rebalanced: Notify::new(),
+            fatal: Mutex::new(None),
+            failed: CancellationToken::new(),
             stopping: CancellationToken::new(),
             stopped: tokio::sync::Mutex::new(Some(done_rx)),
             http: reqwest::Client::new(),
@@ -229,6 +240,13 @@ impl DistributedHerder {
 
     fn cluster(&self) -> Cluster {
         lock(&self.cluster).clone()
+    }
+
+    /// Resolves, with the reason, when this worker finds it cannot be part of its group (it
+    /// reads other internal topics than the group's leader); the herder has stopped by then.
+    pub async fn failed(&self) -> String {
+        self.failed.cancelled().await;
+        lock(&self.fatal).clone().unwrap_or_default()
     }
 
     fn is_leader(&self) -> bool {
@@ -714,9 +732,27 @@ impl DistributedHerder {
         let a = Assignment::decode(bytes)
             .map_err(|e| connect_api::errors::ConnectError::other(format!("{e}")))?;
         if a.error == CONFIG_MISMATCH {
+            // The leader read its config topic again before answering so: still behind this
+            // worker, round after round, it does not read the topic this worker reads.
+            if self.configs.offset() > a.config_offset {
+                state.ahead_of_leader += 1;
+                if state.ahead_of_leader >= MISMATCHES_TOLERATED {
+                    state.fatal = Some(format!(
+                        "This worker has read its config topic '{}' to offset {}, but the leader of group '{}' ({}) has read its own only to offset {}, {} rounds in a row: the workers of a group must all name the same config.storage.topic, offset.storage.topic and status.storage.topic",
+                        self.settings.config_topic,
+                        self.configs.offset(),
+                        self.settings.member.group_id,
+                        a.leader_url,
+                        a.config_offset,
+                        state.ahead_of_leader
+                    ));
+                    return Ok(None);
+                }
+            }
             tracing::info!("The leader's configuration was behind; rejoining");
             return Ok(Some(Duration::from_millis(100)));
         }
+        state.ahead_of_leader = 0;
         let leader = a.leader == joined.member_id;
         if leader {
             state.led_generation = Some(joined.generation);
@@ -747,17 +783,29 @@ impl DistributedHerder {
             assignment: full,
         };
         self.rebalanced.notify_waiters();
-        // Work starts only with the configuration the leader assigned from.
+        // Work starts only with the configuration the leader assigned from. Read to its end,
+        // a config topic the leader shares holds that offset.
         if self.configs.offset() < a.config_offset {
-            let deadline = Instant::now() + self.settings.worker_sync_timeout;
-            while self.configs.offset() < a.config_offset && Instant::now() < deadline {
-                self.configs.refresh().await?;
+            let sync = self.settings.worker_sync_timeout;
+            match tokio::time::timeout(sync, self.configs.refresh()).await {
+                Ok(read) => read?,
+                Err(_) => {
+                    tracing::warn!(
+                        "Could not read the config topic to the leader's offset within {sync:?}; rejoining"
+                    );
+                    return Ok(Some(Duration::from_secs(1)));
+                }
             }
             if self.configs.offset() < a.config_offset {
-                tracing::warn!(
-                    "Could not read the config topic up to the leader's offset; rejoining"
-                );
-                return Ok(Some(Duration::from_secs(1)));
+                state.fatal = Some(format!(
+                    "This worker's config topic '{}' ends at offset {}, before offset {} that the leader of group '{}' ({}) has read from its own: the workers of a group must all name the same config.storage.topic, offset.storage.topic and status.storage.topic",
+                    self.settings.config_topic,
+                    self.configs.offset(),
+                    a.config_offset,
+                    self.settings.member.group_id,
+                    a.leader_url
+                ));
+                return Ok(None);
             }
         }
         state.applied = self.configs.snapshot();
@@ -810,24 +858,46 @@ impl DistributedHerder {
                 error,
                 leader: own_id.to_owned(),
                 leader_url: self.settings.url.clone(),
-                config_offset: offset.max(max_offset),
+                config_offset: offset,
                 assigned,
                 revoked,
                 delay,
             };
-        if offset < max_offset {
+        // Members that have read more of the config topic than it holds, read to its end:
+        // they read another topic.
+        let ahead: BTreeSet<String> = metadata
+            .iter()
+            .filter(|(_, m)| m.config_offset > offset)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mismatch =
+            || envelope(Allocation::new(), Allocation::new(), CONFIG_MISMATCH, 0).encode();
+        if ahead.len() * 2 > metadata.len() {
+            // Most of the group is ahead: this worker is the odd one out.
+            state.behind_members += 1;
+            if state.behind_members >= MISMATCHES_TOLERATED {
+                state.fatal = Some(format!(
+                    "Most members of group '{}' have read their config topic beyond offset {}, where this worker's config topic '{}' ends, {} rounds in a row: the workers of a group must all name the same config.storage.topic, offset.storage.topic and status.storage.topic",
+                    self.settings.member.group_id,
+                    offset,
+                    self.settings.config_topic,
+                    state.behind_members
+                ));
+            }
             tracing::info!(
-                "This leader's configuration is behind a member's; asking all to rejoin"
+                "This leader's configuration is behind its members'; asking all to rejoin"
             );
-            return Ok(metadata
-                .keys()
-                .map(|id| {
-                    (
-                        id.clone(),
-                        envelope(Allocation::new(), Allocation::new(), CONFIG_MISMATCH, 0).encode(),
-                    )
-                })
-                .collect());
+            return Ok(metadata.keys().map(|id| (id.clone(), mismatch())).collect());
+        }
+        state.behind_members = 0;
+        for id in &ahead {
+            tracing::error!(
+                "Member {id} ({}) has read its config topic to offset {}, beyond the end of this worker's config topic '{}' ({offset}): it does not share this group's internal topics, and gets no work",
+                metadata[id].url,
+                metadata[id].config_offset,
+                self.settings.config_topic
+            );
+            metadata.remove(id);
         }
         let snapshot = self.configs.snapshot();
         let configured: BTreeMap<String, usize> = snapshot
@@ -839,6 +909,7 @@ impl DistributedHerder {
             return Ok(eager_assign(&ids, &configured)
                 .into_iter()
                 .map(|(id, a)| (id, envelope(a, Allocation::new(), 0, 0).encode()))
+                .chain(ahead.iter().map(|id| (id.clone(), mismatch())))
                 .collect());
         }
         // A new leader, or a round whose sync failed: the previous round is unknown.
@@ -863,6 +934,7 @@ impl DistributedHerder {
             .members
             .into_iter()
             .map(|(id, m)| (id, envelope(m.assigned, m.revoked, 0, delay).encode()))
+            .chain(ahead.iter().map(|id| (id.clone(), mismatch())))
             .collect())
     }
 
@@ -941,6 +1013,12 @@ struct LoopState {
     led_generation: Option<i32>,
     /// The configuration this worker last acted on.
     applied: ConfigSnapshot,
+    /// Rounds in a row the leader answered CONFIG_MISMATCH while behind this worker.
+    ahead_of_leader: u32,
+    /// Rounds in a row this worker led while most members were ahead of its config topic.
+    behind_members: u32,
+    /// Why this worker must leave the group for good.
+    fatal: Option<String>,
 }
 
 /// The membership loop: rebalances, configuration changes, requests from connectors.
@@ -955,6 +1033,9 @@ async fn run(
         assignor: CooperativeAssignor::new(herder.settings.lost_work_delay),
         led_generation: None,
         applied: herder.configs.snapshot(),
+        ahead_of_leader: 0,
+        behind_members: 0,
+        fatal: None,
     };
     let mut rejoin_at: Option<tokio::time::Instant> = Some(tokio::time::Instant::now());
     let mut failures = 0u32;
@@ -967,6 +1048,12 @@ async fn run(
                 let mut m = member.lock().await;
                 herder.rebalance(&mut m, &mut state).await
             };
+            if let Some(why) = state.fatal.take() {
+                tracing::error!("{why}");
+                *lock(&herder.fatal) = Some(why);
+                herder.failed.cancel();
+                break;
+            }
             match outcome {
                 Ok(next) => {
                     failures = 0;
