@@ -17,7 +17,9 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 use serde_json::{json, Value};
 
-/// One Apache broker for every test of this binary; each test has its own group and topics.
+/// One Apache broker for every test of this binary; each test has its own group, topics and
+/// sink names (a sink's consumer group is `connect-<name>`: a dead worker's consumer in a group
+/// of the same name would hold up the next test's rebalance until its session ends).
 ///
 /// Not tansu: its group coordinator (0.6) loses track of groups of several members. It can
 /// complete one generation with two leaders, keeps the generation when it expires a member,
@@ -306,6 +308,31 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
         assert_eq!(tasks.body.as_array().unwrap().len(), 2);
     }
 
+    // Active topics are shared through the status topic: every worker knows them.
+    for n in &nodes {
+        for name in ["source", "sink"] {
+            let t = n
+                .api
+                .call("GET", &format!("/connectors/{name}/topics"), None)
+                .await;
+            assert_eq!(
+                t.body,
+                json!({name: {"topics": ["lines"]}}),
+                "{}",
+                n.api.base
+            );
+        }
+    }
+    let statuses = read_topic(&broker.bootstrap, &format!("{group}-status"));
+    let tracked = statuses
+        .iter()
+        .find(|(_, k, _)| k == "status-topic-lines:connector-source")
+        .and_then(|(_, _, v)| v.clone())
+        .unwrap();
+    assert_eq!(tracked["topic"]["name"], "lines");
+    assert_eq!(tracked["topic"]["connector"], "source");
+    assert_eq!(tracked["topic"]["task"], 0);
+
     // The config topic holds Apache's records.
     let records = read_topic(&broker.bootstrap, &format!("{group}-configs"));
     let latest: BTreeMap<String, Option<Value>> =
@@ -348,6 +375,65 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
     agreed_status(&all, "sink", 2, Duration::from_secs(30)).await;
     append_lines(&input, 1000, 1100);
     wait_for_lines(&output, 1100, Duration::from_secs(60), &nodes).await;
+
+    // Offsets, through any worker: stopped first, then read, altered (by the leader, where
+    // the others forward) and reset.
+    for name in ["source", "sink"] {
+        let a = nodes[0]
+            .api
+            .call("PUT", &format!("/connectors/{name}/stop"), None)
+            .await;
+        assert_eq!(a.status, 204, "{}", a.body);
+        for n in &nodes {
+            n.api
+                .wait_for(&format!("/connectors/{name}/status"), |s| {
+                    s["connector"]["state"] == "STOPPED" && s["tasks"] == json!([])
+                })
+                .await;
+        }
+    }
+    let file = input.display().to_string();
+    for n in &nodes {
+        let o = n.api.call("GET", "/connectors/source/offsets", None).await;
+        assert_eq!(o.status, 200, "{}", o.body);
+        assert_eq!(o.body["offsets"][0]["partition"], json!({"filename": file}));
+        assert!(o.body["offsets"][0]["offset"]["position"].as_i64().unwrap() > 0);
+        let o = n.api.call("GET", "/connectors/sink/offsets", None).await;
+        assert_eq!(
+            o.body["offsets"][0],
+            json!({"partition": {"kafka_topic": "lines", "kafka_partition": 0},
+                   "offset": {"kafka_offset": 1100}}),
+            "{}",
+            n.api.base
+        );
+    }
+    let a = nodes[1]
+        .api
+        .call(
+            "PATCH",
+            "/connectors/source/offsets",
+            Some(json!({"offsets": [{"partition": {"filename": file},
+                                     "offset": {"position": 7}}]})),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    for n in &nodes {
+        n.api
+            .wait_for("/connectors/source/offsets", |o| {
+                o["offsets"][0]["offset"] == json!({"position": 7})
+            })
+            .await;
+    }
+    let a = nodes[2]
+        .api
+        .call("DELETE", "/connectors/sink/offsets", None)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    for n in &nodes {
+        n.api
+            .wait_for("/connectors/sink/offsets", |o| o["offsets"] == json!([]))
+            .await;
+    }
 
     let a = nodes[1]
         .api
@@ -433,7 +519,7 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
     append_lines(&input, 0, LINES / 4);
     for (name, config) in [
         ("source", source_config(&input, "kill-lines")),
-        ("sink", sink_config(&output, "kill-lines", 3)),
+        ("kill-sink", sink_config(&output, "kill-lines", 3)),
     ] {
         let a = nodes[0]
             .api
@@ -445,7 +531,7 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
             .await;
         assert_eq!(a.status, 201, "{}", a.body);
     }
-    let expected = [("source", 1), ("sink", 3)];
+    let expected = [("source", 1), ("kill-sink", 3)];
     let all: BTreeSet<String> = nodes.iter().map(Node::id).collect();
     running_on(&nodes[0].api, &expected, &all, Duration::from_secs(60))
         .await
@@ -457,7 +543,7 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
     // Kill the worker running the source task, then the one running the first sink task,
     // while lines keep coming.
     let mut written = LINES / 4;
-    for (round, (connector, task)) in [("source", 0), ("sink", 0)].into_iter().enumerate() {
+    for (round, (connector, task)) in [("source", 0), ("kill-sink", 0)].into_iter().enumerate() {
         let status = nodes[0]
             .api
             .call(
@@ -586,7 +672,7 @@ async fn a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice() {
     append_lines(&input, 0, 10_000);
     for (name, config) in [
         ("source", source_config(&input, "grow-lines")),
-        ("sink", sink_config(&output, "grow-lines", 3)),
+        ("grow-sink", sink_config(&output, "grow-lines", 3)),
     ] {
         let a = nodes[1]
             .api
@@ -599,7 +685,7 @@ async fn a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice() {
         assert_eq!(a.status, 201, "{}", a.body);
     }
     // Two connectors and four tasks over three workers.
-    let expected = [("source", 1), ("sink", 3)];
+    let expected = [("source", 1), ("grow-sink", 3)];
     let three: BTreeSet<String> = nodes.iter().map(Node::id).collect();
     running_on(&nodes[0].api, &expected, &three, Duration::from_secs(60))
         .await
@@ -776,7 +862,10 @@ async fn one_java_worker_and_two_of_ours_share_connectors_and_take_over_from_eac
         "file": output.display().to_string(),
         "topics": "mixed-lines",
     });
-    for (api, name, config) in [(&java_api, "source", source), (&nodes[0].api, "sink", sink)] {
+    for (api, name, config) in [
+        (&java_api, "source", source),
+        (&nodes[0].api, "mixed-sink", sink),
+    ] {
         let a = api
             .call(
                 "POST",
@@ -786,7 +875,7 @@ async fn one_java_worker_and_two_of_ours_share_connectors_and_take_over_from_eac
             .await;
         assert_eq!(a.status, 201, "{name}: {}", a.body);
     }
-    let expected = [("source", 1), ("sink", 3)];
+    let expected = [("source", 1), ("mixed-sink", 3)];
     let everyone: BTreeSet<String> = nodes
         .iter()
         .map(Node::id)
@@ -800,7 +889,7 @@ async fn one_java_worker_and_two_of_ours_share_connectors_and_take_over_from_eac
         });
     for api in [&java_api, &nodes[0].api, &nodes[1].api] {
         let list = api.call("GET", "/connectors", None).await;
-        assert_eq!(list.body, json!(["sink", "source"]), "{}", api.base);
+        assert_eq!(list.body, json!(["mixed-sink", "source"]), "{}", api.base);
     }
     // Four tasks over three workers: both kinds run some.
     let owners = task_owners(&java_api, &expected).await;

@@ -377,6 +377,7 @@ impl DistributedHerder {
                 for t in crate::config::connector_config::parse_list(topics) {
                     if !t.is_empty() {
                         self.topics.record(&id.connector, &t);
+                        self.status.put_topic(&id.connector, &t, id.task);
                     }
                 }
             }
@@ -563,6 +564,16 @@ impl DistributedHerder {
     /// returns whether the group must rebalance (connectors or task sets changed).
     async fn apply_config_changes(&self, applied: &ConfigSnapshot, now: &ConfigSnapshot) -> bool {
         let mut local = self.local.lock().await;
+        self.apply_config_changes_to(&mut local, applied, now).await
+    }
+
+    /// [`Self::apply_config_changes`] with the local work already locked.
+    async fn apply_config_changes_to(
+        &self,
+        local: &mut Local,
+        applied: &ConfigSnapshot,
+        now: &ConfigSnapshot,
+    ) -> bool {
         let mut rebalance = false;
         let names: BTreeSet<&String> = applied.keys().chain(now.keys()).collect();
         for name in names {
@@ -575,7 +586,7 @@ impl DistributedHerder {
                         .filter(|(c, _)| c == name)
                         .cloned()
                         .collect();
-                    self.stop_here(&mut local, &items, false).await;
+                    self.stop_here(local, &items, false).await;
                     lock(&self.cluster).assignment.remove(name);
                     lock(&self.accepted).remove(name);
                     self.topics.reset(name);
@@ -594,7 +605,7 @@ impl DistributedHerder {
                         if !tasks.is_empty() {
                             tracing::info!("Task configurations of {name} changed: stopping its tasks here until the rebalance");
                         }
-                        self.stop_here(&mut local, &tasks, false).await;
+                        self.stop_here(local, &tasks, false).await;
                         rebalance = true;
                     }
                     if old.target != new.target {
@@ -808,7 +819,13 @@ impl DistributedHerder {
                 return Ok(None);
             }
         }
-        state.applied = self.configs.snapshot();
+        // What changed since the last look at the topic (this round read it) applies to the
+        // work that stays here: a new target state, a new configuration, removed connectors.
+        // A further rebalance it would call for is the leader's to start.
+        let now = self.configs.snapshot();
+        self.apply_config_changes_to(&mut local, &state.applied, &now)
+            .await;
+        state.applied = now;
         self.start_assigned(&mut local).await;
         drop(local);
         if leader {
@@ -1219,6 +1236,7 @@ impl Herder for DistributedHerder {
             .await
             .map_err(internal)?;
         self.status.remove(name);
+        self.status.reset_topics(name);
         self.topics.reset(name);
         self.wake.notify_one();
         tracing::info!("Removed connector {name}");
@@ -1433,10 +1451,13 @@ impl Herder for DistributedHerder {
     }
 
     fn connector_active_topics(&self, name: &str) -> Vec<String> {
-        self.topics.topics(name)
+        self.status
+            .topics(name)
+            .unwrap_or_else(|| self.topics.topics(name))
     }
 
     fn reset_connector_active_topics(&self, name: &str) {
+        self.status.reset_topics(name);
         self.topics.reset(name);
     }
 
@@ -1495,6 +1516,13 @@ impl Herder for DistributedHerder {
             .map_err(internal)?;
         self.wake.notify_one();
         Ok(())
+    }
+
+    async fn fence_zombies(&self, name: &str) -> HerderResult<()> {
+        let _ = name;
+        Err(HerderError::Internal(
+            "This worker does not run exactly-once source connectors (exactly.once.source.support=disabled), so it has no zombie tasks to fence.".to_owned(),
+        ))
     }
 
     async fn stop(&self) {

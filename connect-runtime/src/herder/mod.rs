@@ -168,6 +168,15 @@ pub trait Herder: Send + Sync {
             "Kafka Connect in standalone mode does not support externally setting task configurations.".to_owned(),
         ))
     }
+    /// Fences the zombie tasks of an exactly-once source connector (the internal `PUT
+    /// /connectors/{name}/fence`).
+    async fn fence_zombies(&self, name: &str) -> HerderResult<()> {
+        let _ = name;
+        Err(HerderError::Internal(
+            "Kafka Connect in standalone mode does not support exactly-once source connectors."
+                .to_owned(),
+        ))
+    }
     /// Stops every connector and task, flushing offsets.
     async fn stop(&self);
 }

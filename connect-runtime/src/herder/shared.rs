@@ -55,6 +55,8 @@ impl TaskStatusListener for TaskListener {
 
     fn on_topic_used(&self, id: &TaskId, topic: &str) {
         self.topics.record(&id.connector, topic);
+        // A store shared by workers keeps its own set (a reset elsewhere empties it).
+        self.status.put_topic(&id.connector, topic, id.task);
     }
 }
 

@@ -739,11 +739,12 @@ async fn put_task_configs(
     Ok(empty(StatusCode::NO_CONTENT))
 }
 
-async fn fence_zombies(Path(_name): Path<String>) -> RestError {
-    RestError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Kafka Connect in standalone mode does not support exactly-once source connectors.",
-    )
+async fn fence_zombies(
+    State(h): State<AppState>,
+    Path(name): Path<String>,
+) -> RestResult<Response> {
+    h.fence_zombies(&name).await?;
+    Ok(empty(StatusCode::NO_CONTENT))
 }
 
 #[utoipa::path(get, path = "/connector-plugins", tag = "plugins",

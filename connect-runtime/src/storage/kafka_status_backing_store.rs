@@ -12,7 +12,7 @@
 //! Apache, an UNASSIGNED task status never replaces a RUNNING one of the same or a later
 //! generation (a worker that had not seen the newer status yet).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -40,6 +40,31 @@ struct Entry {
 struct Cache {
     connectors: HashMap<String, Entry>,
     tasks: HashMap<String, BTreeMap<usize, Entry>>,
+    /// Active topics by connector.
+    topics: HashMap<String, BTreeSet<String>>,
+}
+
+/// `status-topic-<topic>:connector-<name>`.
+fn topic_key(topic: &str, connector: &str) -> String {
+    format!("{TOPIC_PREFIX}{topic}:connector-{connector}")
+}
+
+/// (topic, connector) of a topic key: split at the first `:` (topic names have none).
+fn parse_topic_key(key: &str) -> Option<(&str, &str)> {
+    let (topic, rest) = key.strip_prefix(TOPIC_PREFIX)?.split_once(':')?;
+    Some((topic, rest.strip_prefix("connector-")?))
+}
+
+/// A topic record's value, fields in Apache's schema order.
+fn topic_record(topic: &str, connector: &str, task: usize, discovered_ms: i64) -> Vec<u8> {
+    serde_json::json!({"topic": {
+        "name": topic,
+        "connector": connector,
+        "task": task,
+        "discoverTimestamp": discovered_ms,
+    }})
+    .to_string()
+    .into_bytes()
 }
 
 /// A status record value, fields in Apache's schema order.
@@ -124,7 +149,29 @@ impl Cache {
                 Some(None) => tracing::warn!("Failed to parse task status with key {key}"),
             }
         } else if key.starts_with(TOPIC_PREFIX) {
-            // Active topics are kept by the worker's topic tracker.
+            let Some((topic, connector)) = parse_topic_key(key) else {
+                tracing::warn!("Discarding record with invalid topic status key {key}");
+                return;
+            };
+            let valid = value.map(|v| {
+                serde_json::from_slice::<serde_json::Value>(v)
+                    .ok()
+                    .is_some_and(|v| v["topic"]["name"] == topic)
+            });
+            match valid {
+                None => {
+                    if let Some(topics) = self.topics.get_mut(connector) {
+                        topics.remove(topic);
+                    }
+                }
+                Some(true) => {
+                    self.topics
+                        .entry(connector.to_owned())
+                        .or_default()
+                        .insert(topic.to_owned());
+                }
+                Some(false) => tracing::warn!("Failed to parse topic status with key {key}"),
+            }
         } else {
             tracing::warn!("Discarding record with invalid key {key}");
         }
@@ -304,6 +351,45 @@ impl StatusBackingStore for KafkaStatusBackingStore {
         lock(&self.cache).connectors.remove(name);
         self.write(vec![(connector_key(name), None)]);
     }
+
+    fn put_topic(&self, connector: &str, topic: &str, task: usize) {
+        let fresh = lock(&self.cache)
+            .topics
+            .entry(connector.to_owned())
+            .or_default()
+            .insert(topic.to_owned());
+        if fresh {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            self.write(vec![(
+                topic_key(topic, connector),
+                Some(topic_record(topic, connector, task, now)),
+            )]);
+        }
+    }
+
+    fn topics(&self, connector: &str) -> Option<Vec<String>> {
+        Some(
+            lock(&self.cache)
+                .topics
+                .get(connector)
+                .map(|t| t.iter().cloned().collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    fn reset_topics(&self, connector: &str) {
+        let removed = lock(&self.cache)
+            .topics
+            .remove(connector)
+            .unwrap_or_default();
+        let tombstones = removed
+            .iter()
+            .map(|t| (topic_key(t, connector), None))
+            .collect();
+        self.write(tombstones);
+    }
 }
 
 impl TaskStatusListener for KafkaStatusBackingStore {
@@ -338,6 +424,32 @@ mod tests {
         assert_eq!(e.status.state, State::Failed);
         assert_eq!(e.status.trace.as_deref(), Some("boom"));
         assert_eq!(e.status.worker_id.as_deref(), Some("w:1"));
+    }
+
+    #[test]
+    fn active_topic_records_are_apaches() {
+        assert_eq!(
+            topic_key("orders", "my-conn"),
+            "status-topic-orders:connector-my-conn"
+        );
+        assert_eq!(
+            topic_record("orders", "my-conn", 2, 1_700_000_000_000),
+            br#"{"topic":{"name":"orders","connector":"my-conn","task":2,"discoverTimestamp":1700000000000}}"#
+        );
+        let mut c = Cache::default();
+        let key = "status-topic-orders:connector-my-conn";
+        c.apply(key, Some(&topic_record("orders", "my-conn", 2, 1)));
+        c.apply(
+            "status-topic-refunds:connector-my-conn",
+            Some(&topic_record("refunds", "my-conn", 0, 1)),
+        );
+        assert_eq!(c.topics["my-conn"].len(), 2);
+        // A tombstone (a reset) removes one topic.
+        c.apply(key, None);
+        assert_eq!(
+            c.topics["my-conn"].iter().collect::<Vec<_>>(),
+            vec!["refunds"]
+        );
     }
 
     #[test]

@@ -52,6 +52,22 @@ pub trait StatusBackingStore: TaskStatusListener {
     fn clear_tasks(&self, name: &str);
     /// Forgets a connector entirely.
     fn remove(&self, name: &str);
+    /// Records that a task of `connector` used `topic` (KIP-558 active topics), where the
+    /// store shares them with other workers. The default keeps nothing: the herder's own
+    /// tracker holds them.
+    fn put_topic(&self, connector: &str, topic: &str, task: usize) {
+        let _ = (connector, topic, task);
+    }
+    /// The active topics of a connector that every worker recorded, sorted; `None` when the
+    /// store does not hold active topics.
+    fn topics(&self, connector: &str) -> Option<Vec<String>> {
+        let _ = connector;
+        None
+    }
+    /// Forgets the active topics of a connector.
+    fn reset_topics(&self, connector: &str) {
+        let _ = connector;
+    }
 }
 
 /// Statuses kept in memory (Apache's `MemoryStatusBackingStore`).
