@@ -373,6 +373,17 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
         .await;
     assert_eq!(a.status, 202);
     agreed_status(&all, "sink", 2, Duration::from_secs(30)).await;
+    // Restarts through every worker reach the one that runs the task or connector.
+    for n in &nodes {
+        let a = n
+            .api
+            .call("POST", "/connectors/sink/tasks/0/restart", None)
+            .await;
+        assert_eq!(a.status, 204, "{}: {}", n.api.base, a.body);
+        let a = n.api.call("POST", "/connectors/sink/restart", None).await;
+        assert_eq!(a.status, 204, "{}: {}", n.api.base, a.body);
+    }
+    agreed_status(&all, "sink", 2, Duration::from_secs(30)).await;
     append_lines(&input, 1000, 1100);
     wait_for_lines(&output, 1100, Duration::from_secs(60), &nodes).await;
 

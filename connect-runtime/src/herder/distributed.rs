@@ -1539,7 +1539,11 @@ impl DistributedHerder {
     /// Where a request for work run elsewhere goes: the worker its status names.
     fn owner_of(&self, status: Option<crate::storage::Status>) -> HerderError {
         match status.and_then(|s| s.worker_id) {
-            Some(w) if w != self.worker.worker_id => HerderError::Forward(format!("http://{w}/")),
+            // Workers of a cluster listen alike: the owner's URL takes this worker's scheme.
+            Some(w) if w != self.worker.worker_id => {
+                let scheme = self.settings.url.split("://").next().unwrap_or("http");
+                HerderError::Forward(format!("{scheme}://{w}/"))
+            }
             _ => HerderError::Conflict,
         }
     }
