@@ -687,3 +687,107 @@ async fn kill_9_while_the_sink_is_paused_loses_nothing() {
     assert_eq!(connect.terminate(), Some(0));
     assert_eq!(read_lines(&output), lines, "every line once, in order");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn config_provider_references_reach_connectors_resolved_and_are_shown_as_written() {
+    let broker = Broker::start();
+    broker.topic_for_producing("provided-lines").await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    append_lines(&input, &test_lines(50, 0), 0);
+    // The file names live in a secrets file and a secrets directory; so does the worker's own
+    // flush interval.
+    let secrets = dir.path().join("secrets");
+    std::fs::create_dir(&secrets).unwrap();
+    let props_file = secrets.join("files.properties");
+    std::fs::write(
+        &props_file,
+        format!("input={}\nflush=500\n", input.display()),
+    )
+    .unwrap();
+    std::fs::write(secrets.join("output"), output.display().to_string()).unwrap();
+    let port = free_port();
+    let worker = worker_properties(
+        dir.path(),
+        &broker.bootstrap,
+        port,
+        &[
+            ("config.providers", "file,dir,env"),
+            (
+                "config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider",
+            ),
+            (
+                "config.providers.file.param.allowed.paths",
+                secrets.to_str().unwrap(),
+            ),
+            ("config.providers.dir.class", "DirectoryConfigProvider"),
+            ("config.providers.env.class", "EnvVarConfigProvider"),
+            (
+                "offset.flush.interval.ms",
+                &format!("${{file:{}:flush}}", props_file.display()),
+            ),
+        ],
+    );
+    let mut connect = ConnectProcess::start(&worker, &[], port, &dir.path().join("connect.log"));
+    let api = rest::Api::new(&connect.rest);
+    let input_ref = format!("${{file:{}:input}}", props_file.display());
+    let output_ref = format!("${{dir:{}:output}}", secrets.display());
+    let source = serde_json::json!({
+        "connector.class": "FileStreamSource",
+        "file": input_ref,
+        "topic": "provided-lines",
+    });
+    let valid = api
+        .call(
+            "PUT",
+            "/connector-plugins/FileStreamSource/config/validate",
+            Some({
+                let mut v = source.clone();
+                v["name"] = serde_json::json!("source");
+                v
+            }),
+        )
+        .await;
+    assert_eq!(valid.body["error_count"], 0, "{}", valid.body);
+    assert!(!valid.body.to_string().contains(input.to_str().unwrap()));
+    for (name, config) in [
+        ("source", source),
+        (
+            "sink",
+            serde_json::json!({
+                "connector.class": "FileStreamSink",
+                "file": output_ref,
+                "topics": "provided-lines",
+            }),
+        ),
+    ] {
+        let a = api
+            .call(
+                "POST",
+                "/connectors",
+                Some(serde_json::json!({"name": name, "config": config})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    let ok = wait_until(Duration::from_secs(60), || read_lines(&output).len() >= 50);
+    assert!(
+        ok,
+        "log:\n{}",
+        std::fs::read_to_string(&connect.log).unwrap_or_default()
+    );
+    // Configs and task configs keep the references; nothing shows the resolved file names.
+    let config = api.call("GET", "/connectors/source/config", None).await;
+    assert_eq!(config.body["file"], input_ref);
+    let tasks = api.call("GET", "/connectors/source/tasks", None).await;
+    assert_eq!(tasks.body[0]["config"]["file"], input_ref, "{}", tasks.body);
+    let tasks = api.call("GET", "/connectors/sink/tasks", None).await;
+    assert_eq!(
+        tasks.body[0]["config"]["file"], output_ref,
+        "{}",
+        tasks.body
+    );
+    connect.terminate();
+}

@@ -14,6 +14,7 @@
 //! - [`ParsedConfig`] is Java's `AbstractConfig`: typed getters, originals, prefixes, unused keys.
 //! - [`ConfigKeyInfo`] and [`ConfigValueInfo`] are the REST API's JSON shapes.
 //! - [`Password`] hides secrets from `Debug` and `Display`.
+//! - [`ConfigProvider`] supplies `${provider:path:key}` values (secrets kept elsewhere).
 //! - [`ConnectConfig`] derives a definition from a `Deserialize + JsonSchema` struct and parses
 //!   straight into it; this is how connector authors declare their config:
 //!
@@ -43,6 +44,7 @@ mod parse;
 mod parsed;
 mod password;
 mod props;
+mod provider;
 mod recommender;
 mod types;
 mod validate;
@@ -57,6 +59,9 @@ pub use key::ConfigKey;
 pub use parsed::ParsedConfig;
 pub use password::Password;
 pub use props::ConfigProps;
+pub use provider::{
+    config_provider_registrations, ConfigData, ConfigProvider, ConfigProviderRegistration,
+};
 pub use recommender::Recommender;
 pub use types::{ConfigType, Importance, Width};
 pub use validate::ConfigValue;

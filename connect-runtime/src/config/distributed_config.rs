@@ -181,6 +181,9 @@ impl DistributedConfig {
     /// Parses worker properties with Apache's defaults; the group id and the three topics
     /// are required.
     pub fn parse(props: HashMap<String, String>) -> Result<DistributedConfig, ConfigError> {
+        // The common keys first: they resolve `${provider:…}` references in the whole file.
+        let worker = WorkerConfig::parse(props, false)?;
+        let props = worker.originals.clone();
         let group_id = required(&props, GROUP_ID_CONFIG)?;
         let config_topic = required(&props, CONFIG_TOPIC_CONFIG)?;
         let offset_topic = required(&props, OFFSET_TOPIC_CONFIG)?;
@@ -269,7 +272,7 @@ impl DistributedConfig {
             key_ttl: ms(&props, "inter.worker.key.ttl.ms", 3_600_000)?,
             client_id: get(&props, "client.id").unwrap_or("").to_owned(),
             request_timeout: ms(&props, "request.timeout.ms", 40_000)?,
-            worker: WorkerConfig::parse(props, false)?,
+            worker,
         })
     }
 }

@@ -1,10 +1,13 @@
 //! Worker and connector configuration: properties files, worker keys, connector keys.
 
+pub mod builtin_providers;
+pub mod config_transformer;
 pub mod connector_config;
 pub mod distributed_config;
 pub mod properties;
 pub mod worker_config;
 
+pub use config_transformer::ConfigProviders;
 pub use distributed_config::{ConnectProtocol, DistributedConfig};
 pub use properties::{load_properties, PropertiesError};
 pub use worker_config::{with_prefix, ClientOverridePolicy, WorkerConfig};

@@ -102,8 +102,10 @@ pub enum ClientOverridePolicy {
 /// A parsed standalone worker configuration.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
-    /// Every property as given (unknown keys included).
+    /// Every property as given (unknown keys included), `${provider:…}` references resolved.
     pub originals: HashMap<String, String>,
+    /// The `config.providers` that resolve references in this and connector configurations.
+    pub providers: std::sync::Arc<super::ConfigProviders>,
     /// `bootstrap.servers`, comma-joined.
     pub bootstrap_servers: String,
     /// `key.converter`.
@@ -187,6 +189,27 @@ impl WorkerConfig {
         props: HashMap<String, String>,
         standalone: bool,
     ) -> Result<WorkerConfig, ConfigError> {
+        // References are resolved before anything is read, as Apache's `AbstractConfig` does
+        // with the providers the same file configures.
+        let providers = super::ConfigProviders::from_worker_props(&props).map_err(|e| match e {
+            connect_api::errors::ConnectError::Config(c) => c,
+            other => ConfigError::invalid(
+                super::config_transformer::CONFIG_PROVIDERS_CONFIG,
+                props
+                    .get(super::config_transformer::CONFIG_PROVIDERS_CONFIG)
+                    .map(String::as_str),
+                other.to_string(),
+            ),
+        })?;
+        let props = providers.transform(&props).map_err(|e| {
+            ConfigError::invalid(
+                super::config_transformer::CONFIG_PROVIDERS_CONFIG,
+                props
+                    .get(super::config_transformer::CONFIG_PROVIDERS_CONFIG)
+                    .map(String::as_str),
+                e.to_string(),
+            )
+        })?;
         for key in props.keys() {
             let distributed = !standalone
                 && (super::distributed_config::KEYS.contains(&key.as_str())
@@ -258,6 +281,7 @@ impl WorkerConfig {
             topic_creation_enable: boolean(&props, TOPIC_CREATION_ENABLE_CONFIG, true)?,
             override_policy,
             originals: props,
+            providers: std::sync::Arc::new(providers),
         })
     }
 

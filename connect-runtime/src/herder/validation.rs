@@ -1250,10 +1250,57 @@ fn invalid_connector_version(
 /// Validates a connector configuration (Apache's `AbstractHerder.validateConnectorConfig`).
 /// Fails only when there is no usable `connector.class` or `connector.plugin.version` is no
 /// version range; every other problem is an error in the returned `ConfigInfos`.
+/// Validates a connector configuration as the connector will see it, `${provider:…}`
+/// references resolved (as Apache does); the answer shows the references, never what they
+/// resolve to.
 pub(crate) fn validate_connector_config(
     worker: &Worker,
     props: &NullableProps,
 ) -> Result<Validation, HerderError> {
+    let providers = &worker.config.providers;
+    if providers.is_empty() {
+        return validate_resolved(worker, props);
+    }
+    let present: HashMap<String, String> = props
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+        .collect();
+    let resolved = providers
+        .transform(&present)
+        .map_err(|e| HerderError::BadRequest(e.to_string()))?;
+    let mut nullable = props.clone();
+    for (k, v) in &resolved {
+        nullable.insert(k.clone(), Some(v.clone()));
+    }
+    let mut v = validate_resolved(worker, &nullable)?;
+    let secrets: Vec<(&String, &String)> = present
+        .iter()
+        .filter_map(|(k, raw)| {
+            let r = resolved.get(k)?;
+            (r != raw && !r.is_empty()).then_some((r, raw))
+        })
+        .collect();
+    for c in &mut v.infos.configs {
+        let Some(value) = c.value.as_mut() else {
+            continue;
+        };
+        if let Some(raw) = present.get(&value.name) {
+            if resolved.get(&value.name) != Some(raw) && value.value.is_some() {
+                value.value = Some(raw.clone());
+            }
+        }
+        for e in &mut value.errors {
+            for (r, raw) in &secrets {
+                if e.contains(r.as_str()) {
+                    *e = e.replace(r.as_str(), raw);
+                }
+            }
+        }
+    }
+    Ok(v)
+}
+
+fn validate_resolved(worker: &Worker, props: &NullableProps) -> Result<Validation, HerderError> {
     let registry = &worker.registry;
     let Some(class) = prop(props, CONNECTOR_CLASS_CONFIG)
         .map(str::trim)

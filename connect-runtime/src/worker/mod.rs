@@ -166,6 +166,8 @@ impl Worker {
         config: Props,
         herder: Arc<dyn ConnectorContext>,
     ) -> Result<()> {
+        // The connector sees its configuration resolved; everything else keeps the references.
+        let config = self.config.providers.transform(&config)?;
         let handle = {
             let mut connectors = lock(&self.connectors);
             if connectors.contains_key(name) {
@@ -218,7 +220,13 @@ impl Worker {
                 )))
             }
         };
-        let configs = handle.task_configs(max_tasks).await?;
+        let mut configs = handle.task_configs(max_tasks).await?;
+        if !self.config.providers.is_empty() {
+            let resolved = self.config.providers.transform(config)?;
+            for t in &mut configs {
+                crate::config::config_transformer::unresolve(config, &resolved, t);
+            }
+        }
         if configs.len() > max_tasks {
             return Err(ConnectError::other(format!(
                 "The connector {name} has generated {} tasks, which is greater than {max_tasks}, the maximum number of tasks it is configured to create.",
@@ -366,6 +374,9 @@ impl Worker {
                 "Task already exists in this worker: {id}"
             )));
         }
+        let resolved = self.config.providers.transform(connector_props)?;
+        let connector_props = &resolved;
+        let task_props = self.config.providers.transform(&task_props)?;
         let connector_config = ConnectorConfig::parse(connector_props).map_err(|errs| {
             errs.into_iter()
                 .next()
