@@ -198,8 +198,9 @@ async fn our_member_takes_a_share_of_apaches_cluster_and_hands_it_back() {
         "{mine:?}"
     );
 
-    // Apache's worker stopped running what it handed over.
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Apache's worker stopped running what it handed over (a JVM on a busy two-core machine
+    // can take a while to stop a task and report it).
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let mut handed_over = true;
         for (connector, item) in &items {
