@@ -725,3 +725,87 @@ fn mask_side(v: &Value, dir: &str, topic: &str) -> Value {
         .replace(topic, "<topic>");
     mask(&serde_json::from_str(&text).unwrap())
 }
+
+/// How many records the first partition of `topic` holds.
+fn records_in(topic: &str) -> i64 {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker().bootstrap)
+        .create()
+        .unwrap();
+    consumer
+        .fetch_watermarks(topic, 0, Duration::from_secs(10))
+        .map_or(0, |(low, high)| high - low)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_taking_over_from_apaches_standalone_resumes_from_its_offsets_file() {
+    if !apache_available("a_worker_taking_over_from_apaches_standalone_resumes") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let topic = "migrate-lines";
+    broker().create_topic(topic, 1).await.unwrap();
+    let input = dir.path().join("in.txt");
+    let lines: Vec<String> = (0..150).map(|i| format!("line {i}")).collect();
+    std::fs::write(&input, lines[..100].join("\n") + "\n").unwrap();
+    // One worker file, one connector file, one offsets file: Apache's standalone first.
+    let port = free_port();
+    let worker = worker_file(dir.path(), "migrate", port);
+    let connector = connector_file(
+        dir.path(),
+        "migrate",
+        &[
+            ("connector.class", "FileStreamSource".to_owned()),
+            ("file", input.display().to_string()),
+            ("topic", topic.to_owned()),
+        ],
+    );
+    let offsets = dir.path().join("migrate").join("connect.offsets");
+    let mut java =
+        ApacheWorker::standalone(&worker, &[&connector], port, &dir.path().join("apache.log"))
+            .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while records_in(topic) < 100 || !offsets.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "Apache's worker did not copy the file"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Its offsets are committed at the latest when it stops.
+    java.stop();
+    assert!(std::fs::read(&offsets).unwrap().starts_with(&[0xAC, 0xED]));
+
+    // Ours takes over with the same files, and more lines.
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&input)
+            .unwrap();
+        f.write_all((lines[100..].join("\n") + "\n").as_bytes())
+            .unwrap();
+    }
+    let mut ours =
+        ConnectProcess::start(&worker, &[&connector], port, &dir.path().join("ours.log"));
+    let got = read_topic(topic, 150);
+    // Nothing more arrives: ours started after Apache's last line, not from the top.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        records_in(topic),
+        150,
+        "{}",
+        std::fs::read_to_string(&ours.log).unwrap_or_default()
+    );
+    let values: Vec<String> = got.iter().map(|(_, v, _)| show(v)).collect();
+    for (i, v) in values.iter().enumerate() {
+        assert!(v.contains(&format!("\"line {i}\"")), "record {i}: {v}");
+    }
+    ours.terminate();
+    // The original is kept; the file is ours now.
+    let mut backup = offsets.clone().into_os_string();
+    backup.push(".apache");
+    assert!(std::fs::read(&backup).unwrap().starts_with(&[0xAC, 0xED]));
+    let now: Value = serde_json::from_slice(&std::fs::read(&offsets).unwrap()).unwrap();
+    assert!(now.to_string().contains("position"), "{now}");
+}

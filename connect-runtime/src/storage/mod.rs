@@ -1,6 +1,7 @@
 //! Offset, config and status storage.
 
 pub mod config_backing_store;
+mod java_offsets_file;
 pub mod kafka_config_backing_store;
 pub mod kafka_offset_backing_store;
 pub mod kafka_status_backing_store;

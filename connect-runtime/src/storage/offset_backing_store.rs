@@ -118,6 +118,10 @@ impl FileOffsetBackingStore {
         let memory = MemoryOffsetBackingStore::default();
         match std::fs::read(&path) {
             Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {}
+            Ok(bytes) if super::java_offsets_file::is_java_serialized(&bytes) => {
+                let entries = apache_file(&path, &bytes)?;
+                memory.apply(entries.into_iter().collect());
+            }
             Ok(bytes) => {
                 let entries = parse_file(&bytes).map_err(|e| {
                     ConnectError::other(format!("Offset file {} is not valid: {e}", path.display()))
@@ -144,6 +148,49 @@ impl FileOffsetBackingStore {
             before_write: Mutex::new(None),
         })
     }
+}
+
+/// The entries of an offsets file Apache's `ConnectStandalone` wrote, for a worker taking over
+/// from it. The file is rewritten in this worker's format at the next commit, so the original
+/// is first copied beside it (`<file>.apache`) for anyone going back.
+fn apache_file(path: &Path, bytes: &[u8]) -> Result<super::java_offsets_file::Entries> {
+    let entries = super::java_offsets_file::parse(bytes).map_err(|e| {
+        ConnectError::other(format!(
+            "Offset file {} looks like Apache Kafka Connect's but could not be read: {e}",
+            path.display()
+        ))
+    })?;
+    for (k, v) in &entries {
+        let json = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).is_ok();
+        if !json(k) || v.as_deref().is_some_and(|v| !json(v)) {
+            return Err(ConnectError::other(format!(
+                "Offset file {} holds an entry that is not JSON (a worker whose internal converter was not JsonConverter?)",
+                path.display()
+            )));
+        }
+    }
+    let mut backup = path.as_os_str().to_owned();
+    backup.push(".apache");
+    let backup = PathBuf::from(backup);
+    if !backup.exists() {
+        std::fs::copy(path, &backup).map_err(|e| {
+            ConnectError::other_with(
+                format!(
+                    "Could not keep a copy of {} at {}",
+                    path.display(),
+                    backup.display()
+                ),
+                e,
+            )
+        })?;
+    }
+    tracing::info!(
+        "Read {} offsets from {}, written by Apache Kafka Connect; it will be rewritten in this worker's format (the original is kept at {})",
+        entries.len(),
+        path.display(),
+        backup.display()
+    );
+    Ok(entries)
 }
 
 /// Key and value bytes read from the offsets file.
