@@ -791,3 +791,130 @@ async fn config_provider_references_reach_connectors_resolved_and_are_shown_as_w
     );
     connect.terminate();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn records_the_sink_cannot_convert_go_to_its_dead_letter_queue_with_their_context() {
+    use rdkafka::message::Headers as _;
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let broker = Broker::start();
+    broker.topic_for_producing("dlq-input").await;
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .create()
+        .unwrap();
+    let mut expected_good = Vec::new();
+    let mut expected_bad = Vec::new();
+    for i in 0..30 {
+        let value = if i % 3 == 2 {
+            format!("not json {i}")
+        } else {
+            format!("{{\"n\":{i}}}")
+        };
+        if i % 3 == 2 {
+            expected_bad.push(value.clone());
+        } else {
+            expected_good.push(format!("{{n={i}}}"));
+        }
+        let headers = rdkafka::message::OwnedHeaders::new().insert(rdkafka::message::Header {
+            key: "origin",
+            value: Some("test".as_bytes()),
+        });
+        producer
+            .send(
+                BaseRecord::<str, str>::to("dlq-input")
+                    .key("k")
+                    .payload(&value)
+                    .headers(headers),
+            )
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.txt");
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let mut connect = ConnectProcess::start(&worker, &[], port, &dir.path().join("connect.log"));
+    let api = rest::Api::new(&connect.rest);
+    let a = api
+        .call(
+            "POST",
+            "/connectors",
+            Some(serde_json::json!({"name": "dlq-sink", "config": {
+                "connector.class": "FileStreamSink",
+                "file": output.to_str().unwrap(),
+                "topics": "dlq-input",
+                "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter.schemas.enable": "false",
+                "errors.tolerance": "all",
+                "errors.deadletterqueue.topic.name": "dlq-sink-errors",
+                "errors.deadletterqueue.topic.replication.factor": "1",
+                "errors.deadletterqueue.context.headers.enable": "true",
+            }})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let ok = wait_until(Duration::from_secs(60), || {
+        read_lines(&output).len() >= expected_good.len()
+    });
+    assert!(
+        ok,
+        "log:\n{}",
+        std::fs::read_to_string(&connect.log).unwrap_or_default()
+    );
+    assert_eq!(read_lines(&output), expected_good);
+
+    // The queue holds the ten bad records as they were consumed, with Apache's headers.
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("group.id", "dlq-reader")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&["dlq-sink-errors"]).unwrap();
+    let mut got = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while got.len() < expected_bad.len() && std::time::Instant::now() < deadline {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+            let headers: BTreeMap<String, String> = m
+                .headers()
+                .map(|hs| {
+                    hs.iter()
+                        .map(|h| {
+                            (
+                                h.key.to_owned(),
+                                String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let value = String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned();
+            got.push((value, headers));
+        }
+    }
+    let values: Vec<&String> = got.iter().map(|(v, _)| v).collect();
+    assert_eq!(values, expected_bad.iter().collect::<Vec<_>>());
+    let (_, h) = &got[0];
+    assert_eq!(h["origin"], "test");
+    assert_eq!(h["__connect.errors.topic"], "dlq-input");
+    assert_eq!(h["__connect.errors.partition"], "0");
+    assert_eq!(h["__connect.errors.offset"], "2");
+    assert_eq!(h["__connect.errors.connector.name"], "dlq-sink");
+    assert_eq!(h["__connect.errors.task.id"], "0");
+    assert_eq!(h["__connect.errors.stage"], "VALUE_CONVERTER");
+    assert_eq!(
+        h["__connect.errors.class.name"],
+        "org.apache.kafka.connect.json.JsonConverter"
+    );
+    assert_eq!(
+        h["__connect.errors.exception.class.name"],
+        "org.apache.kafka.connect.errors.DataException"
+    );
+    assert!(h.contains_key("__connect.errors.exception.message"));
+    assert!(h.contains_key("__connect.errors.exception.stacktrace"));
+    let status = api.call("GET", "/connectors/dlq-sink/status", None).await;
+    assert_eq!(status.body["tasks"][0]["state"], "RUNNING");
+    connect.terminate();
+}

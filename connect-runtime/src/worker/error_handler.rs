@@ -38,8 +38,19 @@ impl Stage {
     }
 }
 
+/// A record's failure that the policy tolerated, for the dead letter queue.
+#[derive(Debug)]
+pub struct Failure {
+    /// The stage that failed.
+    pub stage: Stage,
+    /// What ran there.
+    pub class: String,
+    /// Why.
+    pub error: ConnectError,
+}
+
 /// The error policy of one task.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ErrorHandler {
     task: String,
     tolerance: ToleranceType,
@@ -50,6 +61,8 @@ pub struct ErrorHandler {
     stop: Option<CancellationToken>,
     /// Whether a retry was given up because of the stop.
     interrupted: bool,
+    /// The last tolerated failure, until taken.
+    last_failure: Option<Failure>,
 }
 
 /// How long a back-off sleeps before it looks at the stop signal again.
@@ -66,6 +79,7 @@ impl ErrorHandler {
             failed: 0,
             stop: None,
             interrupted: false,
+            last_failure: None,
         }
     }
 
@@ -103,6 +117,12 @@ impl ErrorHandler {
             // A synchronous sleep: converters and transformations run synchronously.
             std::thread::sleep((until - now).min(STOP_CHECK));
         }
+    }
+
+    /// The failure behind the last skipped record, once: `None` when the record was not
+    /// skipped for an error (a transformation may drop records on purpose).
+    pub fn take_failure(&mut self) -> Option<Failure> {
+        self.last_failure.take()
     }
 
     /// Records skipped so far under `errors.tolerance=all`.
@@ -180,6 +200,11 @@ impl ErrorHandler {
             )),
             ToleranceType::All => {
                 self.failed += 1;
+                self.last_failure = Some(Failure {
+                    stage,
+                    class: class.to_owned(),
+                    error: e,
+                });
                 Ok(None)
             }
         }

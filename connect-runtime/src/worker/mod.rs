@@ -11,6 +11,7 @@
 //! herder (standalone or distributed) only says which to start and stop.
 
 pub mod connector;
+pub mod dead_letter_queue;
 pub mod error_handler;
 pub mod offset_committer;
 pub mod sink_task;
@@ -302,6 +303,28 @@ impl Worker {
         }
     }
 
+    /// The full class names of a connector's key, value and header converters (its own or
+    /// the worker's), as error reports name them.
+    pub fn converter_classes(&self, connector: &Props) -> [String; 3] {
+        let class = |role: &str, worker_class: &str, kind: PluginKind| {
+            let named = connector
+                .get(&format!("{role}.converter"))
+                .map_or(worker_class, |c| c.trim());
+            self.registry
+                .find(named, &[kind])
+                .map_or_else(|_| named.to_owned(), |d| d.class_name.to_owned())
+        };
+        [
+            class("key", &self.config.key_converter, PluginKind::Converter),
+            class("value", &self.config.value_converter, PluginKind::Converter),
+            class(
+                "header",
+                &self.config.header_converter,
+                PluginKind::HeaderConverter,
+            ),
+        ]
+    }
+
     /// The converters for a connector's tasks: the connector's own `key.converter` (with only
     /// its `key.converter.*` properties) when it sets one, else the worker's (with only the
     /// worker's properties) — never a mix, as in Apache.
@@ -442,8 +465,14 @@ impl Worker {
                     key_converter,
                     value_converter,
                     header_converter,
+                    converter_classes: self.converter_classes(connector_props),
                     consumer_config: to_client_config(&consumer),
                     errors,
+                    dead_letter_queue: dead_letter_queue::DeadLetterQueue::from_config(
+                        &self.config,
+                        connector_props,
+                        &id,
+                    )?,
                     offset_flush_interval: flush_interval,
                     status,
                     cancel: cancel.clone(),

@@ -20,6 +20,7 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::dead_letter_queue::DeadLetterQueue;
 use super::error_handler::{ErrorHandler, Stage};
 use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
@@ -217,10 +218,14 @@ pub struct SinkTaskSetup {
     pub value_converter: Box<dyn Converter>,
     /// Header converter.
     pub header_converter: Box<dyn HeaderConverter>,
+    /// The class names of the key, value and header converters, for error reports.
+    pub converter_classes: [String; 3],
     /// Consumer settings.
     pub consumer_config: rdkafka::ClientConfig,
     /// Error policy.
     pub errors: ErrorHandler,
+    /// Where records the policy skips are written (`errors.deadletterqueue.topic.name`).
+    pub dead_letter_queue: Option<DeadLetterQueue>,
     /// `offset.flush.interval.ms`.
     pub offset_flush_interval: Duration,
     /// Status reports.
@@ -238,6 +243,12 @@ pub struct SinkTaskSetup {
 pub async fn run(setup: SinkTaskSetup) {
     let id = setup.id.clone();
     let status = setup.status.clone();
+    if let Some(dlq) = &setup.dead_letter_queue {
+        if let Err(e) = dlq.create_topic().await {
+            status.on_task_state(&id, State::Failed, Some(e.trace()));
+            return;
+        }
+    }
     match SinkTaskLoop::new(setup) {
         Ok(mut l) => {
             let result = l.execute().await;
@@ -257,8 +268,10 @@ struct SinkTaskLoop {
     key_converter: Box<dyn Converter>,
     value_converter: Box<dyn Converter>,
     header_converter: Box<dyn HeaderConverter>,
+    converter_classes: [String; 3],
     consumer: BaseConsumer<RebalanceRecorder>,
     errors: ErrorHandler,
+    dead_letter_queue: Option<DeadLetterQueue>,
     topic_names: TopicNames,
     /// The partition of the last record consumed, and the offset expected next from it.
     last_consumed: Option<(Arc<str>, i32, i64)>,
@@ -303,8 +316,10 @@ impl SinkTaskLoop {
             key_converter: s.key_converter,
             value_converter: s.value_converter,
             header_converter: s.header_converter,
+            converter_classes: s.converter_classes,
             consumer,
             errors: s.errors,
+            dead_letter_queue: s.dead_letter_queue,
             topic_names: TopicNames::default(),
             last_consumed: None,
             context,
@@ -485,13 +500,20 @@ impl SinkTaskLoop {
             if let Some(record) = convert_and_transform(
                 &msg,
                 topic,
-                &*self.key_converter,
-                &*self.value_converter,
-                &*self.header_converter,
+                (
+                    &*self.key_converter,
+                    &*self.value_converter,
+                    &*self.header_converter,
+                ),
+                &self.converter_classes,
                 &mut self.chain,
                 &mut self.errors,
             )? {
                 batch.push(record);
+            } else if let Some(failure) = self.errors.take_failure() {
+                if let Some(dlq) = &self.dead_letter_queue {
+                    dlq.report(&msg, &failure)?;
+                }
             }
         }
         Ok(batch)
@@ -775,9 +797,12 @@ fn note_offset_gap(
 fn convert_and_transform(
     msg: &BorrowedMessage<'_>,
     topic_name: Arc<str>,
-    key_converter: &dyn Converter,
-    value_converter: &dyn Converter,
-    header_converter: &dyn HeaderConverter,
+    (key_converter, value_converter, header_converter): (
+        &dyn Converter,
+        &dyn Converter,
+        &dyn HeaderConverter,
+    ),
+    classes: &[String; 3],
     chain: &mut TransformationChain<SinkRecord>,
     errors: &mut ErrorHandler,
 ) -> Result<Option<SinkRecord>> {
@@ -792,27 +817,26 @@ fn convert_and_transform(
     };
     let mut headers = Headers::new();
     if let Some(kh) = msg.headers() {
-        let converted =
-            errors.execute(Stage::HeaderConverter, "header converter", context, || {
-                let mut out = Headers::new();
-                for h in kh.iter() {
-                    let sv = header_converter.to_connect_header(topic, h.key, h.value)?;
-                    out.add(Header::new(h.key, sv.schema, sv.value));
-                }
-                Ok(out)
-            })?;
+        let converted = errors.execute(Stage::HeaderConverter, &classes[2], context, || {
+            let mut out = Headers::new();
+            for h in kh.iter() {
+                let sv = header_converter.to_connect_header(topic, h.key, h.value)?;
+                out.add(Header::new(h.key, sv.schema, sv.value));
+            }
+            Ok(out)
+        })?;
         match converted {
             Some(h) => headers = h,
             None => return Ok(None),
         }
     }
-    let Some(key) = errors.execute(Stage::KeyConverter, "key converter", context, || {
+    let Some(key) = errors.execute(Stage::KeyConverter, &classes[0], context, || {
         key_converter.to_connect_data(topic, &headers, msg.key())
     })?
     else {
         return Ok(None);
     };
-    let Some(value) = errors.execute(Stage::ValueConverter, "value converter", context, || {
+    let Some(value) = errors.execute(Stage::ValueConverter, &classes[1], context, || {
         value_converter.to_connect_data(topic, &headers, msg.payload())
     })?
     else {

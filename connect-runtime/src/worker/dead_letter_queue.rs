@@ -1,0 +1,200 @@
+//! The dead letter queue of a sink connector (Apache's `DeadLetterQueueReporter`, KIP-298):
+//! records that fail conversion or transformation under `errors.tolerance=all` are written,
+//! as consumed (key, value, headers and timestamp untouched), to
+//! `errors.deadletterqueue.topic.name`, with `__connect.errors.*` headers describing the
+//! failure when `errors.deadletterqueue.context.headers.enable` is set.
+//!
+//! Each report waits for the broker's acknowledgement before the task goes on: the record's
+//! offset may be committed only once it is in the queue, or nothing would say it existed.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use connect_api::errors::{ConnectError, Result};
+use rdkafka::message::{BorrowedMessage, Headers, Message, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+
+use super::error_handler::Failure;
+use crate::config::WorkerConfig;
+use crate::kafka::{admin, admin_props, producer_props, to_client_config, ClientProps};
+use crate::worker::TaskId;
+
+/// `errors.deadletterqueue.topic.name`.
+pub const DLQ_TOPIC_NAME_CONFIG: &str = "errors.deadletterqueue.topic.name";
+/// `errors.deadletterqueue.topic.replication.factor`.
+pub const DLQ_TOPIC_REPLICATION_FACTOR_CONFIG: &str =
+    "errors.deadletterqueue.topic.replication.factor";
+/// `errors.deadletterqueue.context.headers.enable`.
+pub const DLQ_CONTEXT_HEADERS_ENABLE_CONFIG: &str = "errors.deadletterqueue.context.headers.enable";
+
+/// Apache's header names.
+const HEADER_PREFIX: &str = "__connect.errors.";
+
+/// How long a report waits for the broker.
+const ACK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A sink task's dead letter queue.
+pub struct DeadLetterQueue {
+    topic: String,
+    replication_factor: i32,
+    context_headers: bool,
+    id: TaskId,
+    admin: ClientProps,
+    producer: ThreadedProducer<DefaultProducerContext>,
+}
+
+impl std::fmt::Debug for DeadLetterQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeadLetterQueue({})", self.topic)
+    }
+}
+
+impl DeadLetterQueue {
+    /// The queue a sink connector's configuration names, if any. Its producer has the
+    /// worker's `producer.*` settings and the connector's `producer.override.*`, as Apache's.
+    pub fn from_config(
+        worker: &WorkerConfig,
+        connector: &HashMap<String, String>,
+        id: &TaskId,
+    ) -> Result<Option<DeadLetterQueue>> {
+        let topic = connector
+            .get(DLQ_TOPIC_NAME_CONFIG)
+            .map(|t| t.trim())
+            .unwrap_or_default();
+        if topic.is_empty() {
+            return Ok(None);
+        }
+        let replication_factor = match connector.get(DLQ_TOPIC_REPLICATION_FACTOR_CONFIG) {
+            None => 3,
+            Some(v) => v.trim().parse::<i32>().map_err(|_| {
+                ConnectError::invalid_config(
+                    DLQ_TOPIC_REPLICATION_FACTOR_CONFIG,
+                    Some(v),
+                    "Not a number of type SHORT",
+                )
+            })?,
+        };
+        let context_headers = connector
+            .get(DLQ_CONTEXT_HEADERS_ENABLE_CONFIG)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let mut producer = producer_props(worker, connector, &id.connector, id.task)
+            .map_err(ConnectError::Config)?;
+        producer.insert(
+            "client.id".into(),
+            format!("connector-dlq-producer-{}-{}", id.connector, id.task),
+        );
+        let producer: ThreadedProducer<DefaultProducerContext> = to_client_config(&producer)
+            .create()
+            .map_err(|e| ConnectError::other_with("Could not create the DLQ producer", e))?;
+        let admin = admin_props(
+            worker,
+            connector,
+            &format!("connector-dlq-adminclient-{}-{}", id.connector, id.task),
+        )
+        .map_err(ConnectError::Config)?;
+        Ok(Some(DeadLetterQueue {
+            topic: topic.to_owned(),
+            replication_factor,
+            context_headers,
+            id: id.clone(),
+            admin,
+            producer,
+        }))
+    }
+
+    /// Creates the topic (one partition, the configured replication factor) unless it
+    /// exists; a task whose queue cannot be created fails, as Apache's does.
+    pub async fn create_topic(&self) -> Result<()> {
+        let created =
+            admin::create_topic(&self.admin, &self.topic, 1, self.replication_factor, &[])
+                .await
+                .map_err(|e| {
+                    ConnectError::other_with(
+                        format!(
+                            "Could not create the dead letter queue topic {}",
+                            self.topic
+                        ),
+                        e,
+                    )
+                })?;
+        if created {
+            tracing::info!(
+                "{} created its dead letter queue topic {}",
+                self.id,
+                self.topic
+            );
+        }
+        Ok(())
+    }
+
+    /// Writes a failed record to the queue and waits for the broker to acknowledge it.
+    pub fn report(&self, msg: &BorrowedMessage<'_>, failure: &Failure) -> Result<()> {
+        let mut headers = OwnedHeaders::new();
+        if let Some(original) = msg.headers() {
+            for h in original.iter() {
+                headers = headers.insert(rdkafka::message::Header {
+                    key: h.key,
+                    value: h.value,
+                });
+            }
+        }
+        if self.context_headers {
+            let partition = msg.partition().to_string();
+            let offset = msg.offset().to_string();
+            let task = self.id.task.to_string();
+            let message = failure.error.to_string();
+            let trace = failure.error.trace();
+            for (name, value) in [
+                ("topic", msg.topic()),
+                ("partition", partition.as_str()),
+                ("offset", offset.as_str()),
+                ("connector.name", self.id.connector.as_str()),
+                ("task.id", task.as_str()),
+                ("stage", failure.stage.name()),
+                ("class.name", failure.class.as_str()),
+                ("exception.class.name", failure.error.java_class()),
+                ("exception.message", message.as_str()),
+                ("exception.stacktrace", trace.as_str()),
+            ] {
+                let key = format!("{HEADER_PREFIX}{name}");
+                headers = headers.insert(rdkafka::message::Header {
+                    key: &key,
+                    value: Some(value.as_bytes()),
+                });
+            }
+        }
+        let mut record: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(&self.topic).headers(headers);
+        if let Some(k) = msg.key() {
+            record = record.key(k);
+        }
+        if let Some(v) = msg.payload() {
+            record = record.payload(v);
+        }
+        if let Some(t) = msg.timestamp().to_millis() {
+            record = record.timestamp(t);
+        }
+        self.producer.send(record).map_err(|(e, _)| {
+            ConnectError::other_with(
+                format!("Could not write to the dead letter queue {}", self.topic),
+                e,
+            )
+        })?;
+        // Acknowledged, or an error: librdkafka retries until its delivery timeout.
+        self.producer.flush(ACK_TIMEOUT).map_err(|e| {
+            ConnectError::other_with(
+                format!(
+                    "The dead letter queue {} did not acknowledge a record",
+                    self.topic
+                ),
+                e,
+            )
+        })?;
+        if self.producer.in_flight_count() > 0 {
+            return Err(ConnectError::other(format!(
+                "The dead letter queue {} did not acknowledge a record",
+                self.topic
+            )));
+        }
+        Ok(())
+    }
+}
