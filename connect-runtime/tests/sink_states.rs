@@ -59,15 +59,26 @@ impl SinkConnector for RecordingSink {
     }
 }
 
+/// With `report.every` = n, every record whose offset is n-1 modulo n is handed back through
+/// the errant record reporter instead of being recorded.
 #[derive(Default)]
 pub struct RecordingTask {
     name: String,
     fail_every: u64,
+    report_every: i64,
+    context: Option<std::sync::Arc<dyn SinkTaskContext>>,
 }
 
 #[async_trait]
 impl SinkTask for RecordingTask {
+    fn initialize(&mut self, context: std::sync::Arc<dyn SinkTaskContext>) {
+        self.context = Some(context);
+    }
     async fn start(&mut self, props: Props) -> Result<()> {
+        self.report_every = props
+            .get("report.every")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         self.name = props.get("name").cloned().unwrap_or_default();
         self.fail_every = props
             .get("fail.every")
@@ -83,9 +94,28 @@ impl SinkTask for RecordingTask {
         if self.fail_every > 0 && n % self.fail_every == 0 {
             return Err(ConnectError::retriable("the store is busy; try again"));
         }
+        let reporter = self
+            .context
+            .as_ref()
+            .and_then(|c| c.errant_record_reporter());
+        let mut kept = Vec::with_capacity(records.len());
+        for r in records {
+            if self.report_every > 0
+                && r.original_kafka_offset % self.report_every == self.report_every - 1
+            {
+                let Some(reporter) = &reporter else {
+                    return Err(ConnectError::other("no errant record reporter"));
+                };
+                reporter
+                    .report(r, &ConnectError::data("rejected by the test"))
+                    .await?;
+            } else {
+                kept.push(r);
+            }
+        }
         let mut all = delivered().lock().unwrap();
         let mine = all.entry(self.name.clone()).or_default();
-        for r in records {
+        for r in kept {
             *mine
                 .entry((
                     r.original_topic.to_string(),
@@ -383,4 +413,98 @@ async fn topics_regex_matches_whole_topic_names() {
     let topics = w.herder.connector_active_topics(name);
     w.stop().await;
     assert_eq!(topics, vec!["orders".to_owned()]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn records_a_task_reports_as_errant_reach_the_dead_letter_queue_and_are_committed() {
+    use rdkafka::message::{Headers, Message};
+    let Some(broker) = broker("records_a_task_reports_as_errant_reach_the_dead_letter_queue")
+    else {
+        return;
+    };
+    let (topic, name, dlq) = ("errant-input", "errant-sink", "errant-sink-dlq");
+    broker.create_topic(topic, 1).await.unwrap();
+    produce(&broker.bootstrap, topic, 1, 100);
+    let dir = tempfile::tempdir().unwrap();
+    let w = worker(broker, dir.path()).await;
+    w.herder
+        .put_connector_config(
+            name,
+            connector(
+                topic,
+                &[
+                    ("report.every", "10"),
+                    ("errors.tolerance", "all"),
+                    ("errors.deadletterqueue.topic.name", dlq),
+                    ("errors.deadletterqueue.topic.replication.factor", "1"),
+                    ("errors.deadletterqueue.context.headers.enable", "true"),
+                ],
+            ),
+            false,
+            None,
+        )
+        .await
+        .unwrap();
+    wait_task_state(&w, name, "RUNNING").await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while counts(name).len() < 90 {
+        assert!(
+            Instant::now() < deadline,
+            "{} of 90 delivered",
+            counts(name).len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Reported records are committed too: they are in the queue.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while committed(broker, name, topic, 1) != vec![100] {
+        assert!(
+            Instant::now() < deadline,
+            "{:?}",
+            committed(broker, name, topic, 1)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    w.stop().await;
+    assert_eq!(counts(name).len(), 90);
+
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("group.id", "errant-reader")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    consumer.subscribe(&[dlq]).unwrap();
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while got.len() < 10 && Instant::now() < deadline {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+            let header = |k: &str| {
+                m.headers()
+                    .and_then(|hs| hs.iter().find(|h| h.key == k))
+                    .and_then(|h| h.value)
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+            };
+            got.push((
+                String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned(),
+                header("__connect.errors.offset"),
+                header("__connect.errors.stage"),
+                header("__connect.errors.class.name"),
+                header("__connect.errors.exception.message"),
+            ));
+        }
+    }
+    let expected: Vec<_> = (0..10)
+        .map(|i| {
+            let offset = i * 10 + 9;
+            (
+                format!("record-{offset}"),
+                Some(offset.to_string()),
+                Some("TASK_PUT".to_owned()),
+                Some("sink_states::RecordingTask".to_owned()),
+                Some("rejected by the test".to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
 }

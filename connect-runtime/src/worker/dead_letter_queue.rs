@@ -14,7 +14,7 @@ use connect_api::errors::{ConnectError, Result};
 use rdkafka::message::{BorrowedMessage, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 
-use super::error_handler::Failure;
+use super::error_handler::{Failure, Stage};
 use crate::config::WorkerConfig;
 use crate::kafka::{admin, admin_props, producer_props, to_client_config, ClientProps};
 use crate::worker::TaskId;
@@ -32,6 +32,19 @@ const HEADER_PREFIX: &str = "__connect.errors.";
 
 /// How long a report waits for the broker.
 const ACK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where a record came from, for the context headers.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The topic it was consumed from.
+    pub topic: &'a str,
+    /// Its partition.
+    pub partition: i32,
+    /// Its offset.
+    pub offset: i64,
+    /// Its timestamp, kept on the queue's copy.
+    pub timestamp: Option<i64>,
+}
 
 /// A sink task's dead letter queue.
 pub struct DeadLetterQueue {
@@ -127,32 +140,57 @@ impl DeadLetterQueue {
         Ok(())
     }
 
-    /// Writes a failed record to the queue and waits for the broker to acknowledge it.
+    /// Writes a record that failed in the pipeline to the queue, as consumed, and waits for
+    /// the broker to acknowledge it.
     pub fn report(&self, msg: &BorrowedMessage<'_>, failure: &Failure) -> Result<()> {
-        let mut headers = OwnedHeaders::new();
-        if let Some(original) = msg.headers() {
-            for h in original.iter() {
-                headers = headers.insert(rdkafka::message::Header {
+        let mut original = OwnedHeaders::new();
+        if let Some(hs) = msg.headers() {
+            for h in hs.iter() {
+                original = original.insert(rdkafka::message::Header {
                     key: h.key,
                     value: h.value,
                 });
             }
         }
+        self.send(
+            Origin {
+                topic: msg.topic(),
+                partition: msg.partition(),
+                offset: msg.offset(),
+                timestamp: msg.timestamp().to_millis(),
+            },
+            msg.key(),
+            msg.payload(),
+            original,
+            (failure.stage, &failure.class, &failure.error),
+        )
+    }
+
+    /// Writes one record (key, value and headers as bytes) with the context of its failure,
+    /// and waits for the broker to acknowledge it.
+    pub fn send(
+        &self,
+        origin: Origin<'_>,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        mut headers: OwnedHeaders,
+        (stage, class, error): (Stage, &str, &ConnectError),
+    ) -> Result<()> {
         if self.context_headers {
-            let partition = msg.partition().to_string();
-            let offset = msg.offset().to_string();
+            let partition = origin.partition.to_string();
+            let offset = origin.offset.to_string();
             let task = self.id.task.to_string();
-            let message = failure.error.to_string();
-            let trace = failure.error.trace();
+            let message = error.to_string();
+            let trace = error.trace();
             for (name, value) in [
-                ("topic", msg.topic()),
+                ("topic", origin.topic),
                 ("partition", partition.as_str()),
                 ("offset", offset.as_str()),
                 ("connector.name", self.id.connector.as_str()),
                 ("task.id", task.as_str()),
-                ("stage", failure.stage.name()),
-                ("class.name", failure.class.as_str()),
-                ("exception.class.name", failure.error.java_class()),
+                ("stage", stage.name()),
+                ("class.name", class),
+                ("exception.class.name", error.java_class()),
                 ("exception.message", message.as_str()),
                 ("exception.stacktrace", trace.as_str()),
             ] {
@@ -164,13 +202,13 @@ impl DeadLetterQueue {
             }
         }
         let mut record: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(&self.topic).headers(headers);
-        if let Some(k) = msg.key() {
+        if let Some(k) = key {
             record = record.key(k);
         }
-        if let Some(v) = msg.payload() {
+        if let Some(v) = value {
             record = record.payload(v);
         }
-        if let Some(t) = msg.timestamp().to_millis() {
+        if let Some(t) = origin.timestamp {
             record = record.timestamp(t);
         }
         self.producer.send(record).map_err(|(e, _)| {
@@ -180,20 +218,17 @@ impl DeadLetterQueue {
             )
         })?;
         // Acknowledged, or an error: librdkafka retries until its delivery timeout.
-        self.producer.flush(ACK_TIMEOUT).map_err(|e| {
-            ConnectError::other_with(
-                format!(
-                    "The dead letter queue {} did not acknowledge a record",
-                    self.topic
-                ),
-                e,
-            )
-        })?;
-        if self.producer.in_flight_count() > 0 {
-            return Err(ConnectError::other(format!(
+        let unacknowledged = || {
+            ConnectError::other(format!(
                 "The dead letter queue {} did not acknowledge a record",
                 self.topic
-            )));
+            ))
+        };
+        self.producer
+            .flush(ACK_TIMEOUT)
+            .map_err(|_| unacknowledged())?;
+        if self.producer.in_flight_count() > 0 {
+            return Err(unacknowledged());
         }
         Ok(())
     }

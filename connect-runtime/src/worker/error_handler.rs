@@ -23,6 +23,8 @@ pub enum Stage {
     HeaderConverter,
     /// Producing to Kafka.
     KafkaProduce,
+    /// The sink task's `put`, reporting a record through its errant record reporter.
+    TaskPut,
 }
 
 impl Stage {
@@ -34,6 +36,7 @@ impl Stage {
             Stage::ValueConverter => "VALUE_CONVERTER",
             Stage::HeaderConverter => "HEADER_CONVERTER",
             Stage::KafkaProduce => "KAFKA_PRODUCE",
+            Stage::TaskPut => "TASK_PUT",
         }
     }
 }

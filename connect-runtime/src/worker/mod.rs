@@ -12,6 +12,7 @@
 
 pub mod connector;
 pub mod dead_letter_queue;
+pub mod errant_records;
 pub mod error_handler;
 pub mod offset_committer;
 pub mod sink_task;
@@ -452,9 +453,27 @@ impl Worker {
                 };
                 Box::pin(source_task::run(setup))
             }
-            PluginFactory::Sink { task, .. } => {
+            PluginFactory::Sink {
+                task, task_class, ..
+            } => {
                 let consumer =
                     consumer_props(&self.config, connector_props, &id.connector, id.task)?;
+                let dead_letter_queue = dead_letter_queue::DeadLetterQueue::from_config(
+                    &self.config,
+                    connector_props,
+                    &id,
+                )?
+                .map(Arc::new);
+                let errant_records = errant_records::ErrantRecords::new(
+                    id.clone(),
+                    task_class,
+                    connector_config.tolerance
+                        == crate::config::connector_config::ToleranceType::All,
+                    connector_config.errors_log_enable,
+                    dead_letter_queue.clone(),
+                    self.converters(connector_props)?,
+                )
+                .map(Arc::new);
                 let topics = sink_topics(connector_props).map_err(ConnectError::Config)?;
                 let setup = sink_task::SinkTaskSetup {
                     id: id.clone(),
@@ -468,11 +487,8 @@ impl Worker {
                     converter_classes: self.converter_classes(connector_props),
                     consumer_config: to_client_config(&consumer),
                     errors,
-                    dead_letter_queue: dead_letter_queue::DeadLetterQueue::from_config(
-                        &self.config,
-                        connector_props,
-                        &id,
-                    )?,
+                    dead_letter_queue,
+                    errant_records,
                     offset_flush_interval: flush_interval,
                     status,
                     cancel: cancel.clone(),

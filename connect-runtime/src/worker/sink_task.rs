@@ -21,6 +21,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::dead_letter_queue::DeadLetterQueue;
+use super::errant_records::ErrantRecords;
 use super::error_handler::{ErrorHandler, Stage};
 use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
@@ -157,6 +158,7 @@ struct Context {
     props: Props,
     state: Mutex<ContextState>,
     commit_requested: AtomicBool,
+    errant_records: Option<Arc<ErrantRecords>>,
 }
 
 impl SinkTaskContext for Context {
@@ -196,7 +198,9 @@ impl SinkTaskContext for Context {
         self.commit_requested.store(true, Ordering::Relaxed);
     }
     fn errant_record_reporter(&self) -> Option<Arc<dyn ErrantRecordReporter>> {
-        None
+        self.errant_records
+            .clone()
+            .map(|r| r as Arc<dyn ErrantRecordReporter>)
     }
 }
 
@@ -225,7 +229,9 @@ pub struct SinkTaskSetup {
     /// Error policy.
     pub errors: ErrorHandler,
     /// Where records the policy skips are written (`errors.deadletterqueue.topic.name`).
-    pub dead_letter_queue: Option<DeadLetterQueue>,
+    pub dead_letter_queue: Option<Arc<DeadLetterQueue>>,
+    /// The task's errant record reporter, when the connector has a queue or error logging.
+    pub errant_records: Option<Arc<ErrantRecords>>,
     /// `offset.flush.interval.ms`.
     pub offset_flush_interval: Duration,
     /// Status reports.
@@ -271,7 +277,7 @@ struct SinkTaskLoop {
     converter_classes: [String; 3],
     consumer: BaseConsumer<RebalanceRecorder>,
     errors: ErrorHandler,
-    dead_letter_queue: Option<DeadLetterQueue>,
+    dead_letter_queue: Option<Arc<DeadLetterQueue>>,
     topic_names: TopicNames,
     /// The partition of the last record consumed, and the offset expected next from it.
     last_consumed: Option<(Arc<str>, i32, i64)>,
@@ -306,6 +312,7 @@ impl SinkTaskLoop {
             props: s.props.clone(),
             state: Mutex::new(ContextState::default()),
             commit_requested: AtomicBool::new(false),
+            errant_records: s.errant_records.clone(),
         });
         Ok(SinkTaskLoop {
             id: s.id,
