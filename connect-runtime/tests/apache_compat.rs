@@ -558,7 +558,11 @@ fn rest_steps(file: &str, topic: &str) -> Vec<Step> {
         step("GET", "/connectors/src/tasks", Body::None),
         step("GET", "/connectors/src/tasks/0/status", Body::None),
         step("GET", "/connectors/src/tasks/9/status", Body::None),
-        step("GET", "/connectors/src/topics", Body::None),
+        // A source records its topic once its first record is acknowledged, a moment after
+        // the task reports RUNNING (on both sides).
+        step_until("GET", "/connectors/src/topics", |b| {
+            b["src"]["topics"].as_array().is_some_and(|t| !t.is_empty())
+        }),
         step("GET", "/connectors?expand=status&expand=info", Body::None),
         step_until("GET", "/connectors/src/offsets", |b| {
             b["offsets"][0]["offset"]["position"] == 60

@@ -119,6 +119,22 @@ impl Broker {
     /// configuration `scripts/apache-kafka.sh broker` writes (one partition per topic,
     /// replication factor 1, no initial rebalance delay, auto topic creation on).
     pub fn apache(overrides: &[&str]) -> Result<Broker> {
+        // A broker that exits at once (a port taken between choosing and binding it, when
+        // several start together) is started again on other ports.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match Broker::apache_once(overrides) {
+                Err(e) if attempt < 3 && format!("{e:#}").contains("exited early") => {
+                    eprintln!("Apache Kafka's broker exited at start ({e:#}); starting another");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn apache_once(overrides: &[&str]) -> Result<Broker> {
         let apache = ApacheKafka::get()?;
         let port = free_port()?;
         let dir = tempfile::Builder::new()
