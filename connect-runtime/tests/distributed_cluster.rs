@@ -43,6 +43,17 @@ struct Node {
     log: PathBuf,
 }
 
+/// `n` workers of `group`, each answering `/health`.
+async fn cluster(dir: &Path, bootstrap: &str, group: &str, n: usize) -> Vec<Node> {
+    let mut nodes: Vec<Node> = (0..n)
+        .map(|_| Node::start(dir, bootstrap, group, &[]))
+        .collect();
+    for node in &mut nodes {
+        node.healthy().await;
+    }
+    nodes
+}
+
 impl Node {
     fn start(dir: &Path, bootstrap: &str, group: &str, extra: &[&str]) -> Node {
         let port = free_port();
@@ -128,6 +139,20 @@ fn lines_in(file: &Path) -> BTreeSet<String> {
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+/// Creates a connector through `api`; fails the test unless the answer is 201.
+async fn create(api: &Api, name: impl std::fmt::Display, config: Value) -> common::rest::Answer {
+    let name = name.to_string();
+    let a = api
+        .call(
+            "POST",
+            "/connectors",
+            Some(json!({"name": name, "config": config})),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{name}: {}", a.body);
+    a
 }
 
 /// Every worker's log, on stderr, for a failing test.
@@ -255,12 +280,7 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
     let broker = broker();
     let dir = tempfile::tempdir().unwrap();
     let group = "cluster-a";
-    let mut nodes: Vec<Node> = (0..3)
-        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &[]))
-        .collect();
-    for n in &mut nodes {
-        n.healthy().await;
-    }
+    let nodes = cluster(dir.path(), &broker.bootstrap, group, 3).await;
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
     append_lines(&input, 0, 1000);
@@ -271,15 +291,7 @@ async fn three_workers_share_a_pipeline_created_through_any_of_them() {
         (&nodes[1], "source", source_config(&input, "lines")),
         (&nodes[2], "sink", sink_config(&output, "lines", 2)),
     ] {
-        let a = node
-            .api
-            .call(
-                "POST",
-                "/connectors",
-                Some(json!({"name": name, "config": config})),
-            )
-            .await;
-        assert_eq!(a.status, 201, "{}", a.body);
+        let a = create(&node.api, name, config).await;
         assert_eq!(a.body["name"], name);
     }
     // A second create of the same name, through the third worker, is refused by the leader.
@@ -518,12 +530,7 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
     let broker = broker();
     let dir = tempfile::tempdir().unwrap();
     let group = "cluster-kill";
-    let mut nodes: Vec<Node> = (0..3)
-        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &[]))
-        .collect();
-    for n in &mut nodes {
-        n.healthy().await;
-    }
+    let mut nodes = cluster(dir.path(), &broker.bootstrap, group, 3).await;
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
     broker.topic_for_producing("kill-lines").await.unwrap();
@@ -532,15 +539,7 @@ async fn a_killed_workers_connectors_run_again_on_the_survivors_and_no_line_is_l
         ("source", source_config(&input, "kill-lines")),
         ("kill-sink", sink_config(&output, "kill-lines", 3)),
     ] {
-        let a = nodes[0]
-            .api
-            .call(
-                "POST",
-                "/connectors",
-                Some(json!({"name": name, "config": config})),
-            )
-            .await;
-        assert_eq!(a.status, 201, "{}", a.body);
+        create(&nodes[0].api, name, config).await;
     }
     let expected = [("source", 1), ("kill-sink", 3)];
     let all: BTreeSet<String> = nodes.iter().map(Node::id).collect();
@@ -671,12 +670,7 @@ async fn a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice() {
     let broker = broker();
     let dir = tempfile::tempdir().unwrap();
     let group = "cluster-grow";
-    let mut nodes: Vec<Node> = (0..3)
-        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &[]))
-        .collect();
-    for n in &mut nodes {
-        n.healthy().await;
-    }
+    let mut nodes = cluster(dir.path(), &broker.bootstrap, group, 3).await;
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
     broker.topic_for_producing("grow-lines").await.unwrap();
@@ -685,15 +679,7 @@ async fn a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice() {
         ("source", source_config(&input, "grow-lines")),
         ("grow-sink", sink_config(&output, "grow-lines", 3)),
     ] {
-        let a = nodes[1]
-            .api
-            .call(
-                "POST",
-                "/connectors",
-                Some(json!({"name": name, "config": config})),
-            )
-            .await;
-        assert_eq!(a.status, 201, "{}", a.body);
+        create(&nodes[1].api, name, config).await;
     }
     // Two connectors and four tasks over three workers.
     let expected = [("source", 1), ("grow-sink", 3)];
@@ -848,12 +834,7 @@ async fn one_java_worker_and_two_of_ours_share_connectors_and_take_over_from_eac
     let mut java = start_java();
     let java_api = Api::new(&java.rest);
     let java_id = format!("127.0.0.1:{java_port}");
-    let mut nodes: Vec<Node> = (0..2)
-        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &[]))
-        .collect();
-    for n in &mut nodes {
-        n.healthy().await;
-    }
+    let mut nodes = cluster(dir.path(), &broker.bootstrap, group, 2).await;
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
     broker.topic_for_producing("mixed-lines").await.unwrap();
@@ -877,14 +858,7 @@ async fn one_java_worker_and_two_of_ours_share_connectors_and_take_over_from_eac
         (&java_api, "source", source),
         (&nodes[0].api, "mixed-sink", sink),
     ] {
-        let a = api
-            .call(
-                "POST",
-                "/connectors",
-                Some(json!({"name": name, "config": config})),
-            )
-            .await;
-        assert_eq!(a.status, 201, "{name}: {}", a.body);
+        create(api, name, config).await;
     }
     let expected = [("source", 1), ("mixed-sink", 3)];
     let everyone: BTreeSet<String> = nodes
@@ -1071,15 +1045,7 @@ async fn a_worker_reading_other_internal_topics_than_its_group_stops_and_the_gro
     let input = dir.path().join("in.txt");
     append_lines(&input, 0, 100);
     broker.topic_for_producing("topics-lines").await.unwrap();
-    let a = first
-        .api
-        .call(
-            "POST",
-            "/connectors",
-            Some(json!({"name": "source", "config": source_config(&input, "topics-lines")})),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.body);
+    create(&first.api, "source", source_config(&input, "topics-lines")).await;
     let expected = [("source", 1)];
     let alone: BTreeSet<String> = [first.id()].into();
     running_on(&first.api, &expected, &alone, Duration::from_secs(60))
@@ -1125,19 +1091,16 @@ async fn a_worker_reading_other_internal_topics_than_its_group_stops_and_the_gro
     let mut other = Node::start(dir.path(), &broker.bootstrap, "cluster-elsewhere", &[]);
     other.healthy().await;
     for i in 0..3 {
-        let a = other
-            .api
-            .call(
-                "POST",
-                "/connectors",
-                Some(json!({"name": format!("elsewhere-{i}"), "config": {
-                    "connector.class": "FileStreamSink",
-                    "file": dir.path().join(format!("elsewhere-{i}.txt")).display().to_string(),
-                    "topics": "elsewhere",
-                }})),
-            )
-            .await;
-        assert_eq!(a.status, 201, "{}", a.body);
+        create(
+            &other.api,
+            format!("elsewhere-{i}"),
+            json!({
+                "connector.class": "FileStreamSink",
+                "file": dir.path().join(format!("elsewhere-{i}.txt")).display().to_string(),
+                "topics": "elsewhere",
+            }),
+        )
+        .await;
     }
     assert_eq!(other.process.terminate(), Some(0));
     let port = free_port();

@@ -1470,14 +1470,7 @@ impl Herder for DistributedHerder {
     }
 
     async fn ready(&self) {
-        let started = self.started.notified();
-        if !self.is_ready() {
-            started.await;
-        }
-        let (tx, rx) = oneshot::channel();
-        if self.requests.send(Request::Ping(tx)).is_ok() {
-            let _ = rx.await;
-        }
+        shared::await_ready(&self.ready, &self.started, &self.requests).await;
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {

@@ -459,3 +459,21 @@ pub(crate) async fn reset_offsets(
     };
     Ok(offsets_message(acknowledged, "reset"))
 }
+
+/// Waits until a herder has started and its request loop answers (`Herder::ready`):
+/// requests the herder queued for itself are handled in order, so an answer to a ping means
+/// the loop is not stuck.
+pub(crate) async fn await_ready(
+    ready: &std::sync::atomic::AtomicBool,
+    started: &tokio::sync::Notify,
+    requests: &tokio::sync::mpsc::UnboundedSender<Request>,
+) {
+    let notified = started.notified();
+    if !ready.load(std::sync::atomic::Ordering::Acquire) {
+        notified.await;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if requests.send(Request::Ping(tx)).is_ok() {
+        let _ = rx.await;
+    }
+}

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use async_trait::async_trait;
 use connect_api::connector::Props;
 use connect_api::plugin::{PluginFactory, PluginKind};
-use tokio::sync::{mpsc, oneshot, Notify, OwnedMutexGuard};
+use tokio::sync::{mpsc, Notify, OwnedMutexGuard};
 
 use super::active_topics::ActiveTopics;
 use super::entities::*;
@@ -609,16 +609,7 @@ impl Herder for StandaloneHerder {
     }
 
     async fn ready(&self) {
-        let started = self.started.notified();
-        if !self.is_ready() {
-            started.await;
-        }
-        // Requests the herder queued for itself are handled in order: an answer to this one
-        // means its loop is not stuck.
-        let (tx, rx) = oneshot::channel();
-        if self.requests.send(Request::Ping(tx)).is_ok() {
-            let _ = rx.await;
-        }
+        shared::await_ready(&self.ready, &self.started, &self.requests).await;
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
