@@ -69,6 +69,63 @@ async fn wait_until_apache_runs_everything(http: &reqwest::Client, base: &str) -
 }
 
 /// The state Apache's worker reports for `item` of a connector (-1: the connector).
+/// Whether the status topic says `worker` stopped `key` (`status-connector-<c>` or
+/// `status-task-<c>-<n>`): an UNASSIGNED record of its after its last RUNNING one. Apache's
+/// REST status may still show RUNNING then, since its store ignores an UNASSIGNED written in
+/// the same generation as the RUNNING it follows.
+fn released_in_status_topic(bootstrap: &str, topic: &str, key: &str, worker: &str) -> bool {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "status-reader")
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    let mut ends = BTreeMap::new();
+    for p in metadata.topics()[0].partitions() {
+        let (_, high) = consumer
+            .fetch_watermarks(topic, p.id(), Duration::from_secs(10))
+            .unwrap();
+        ends.insert(p.id(), high);
+        tpl.add_partition_offset(topic, p.id(), Offset::Beginning)
+            .unwrap();
+    }
+    consumer.assign(&tpl).unwrap();
+    let mut read: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut released = false;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ends
+        .iter()
+        .any(|(p, e)| read.get(p).copied().unwrap_or(0) < *e)
+        && Instant::now() < deadline
+    {
+        let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) else {
+            continue;
+        };
+        read.insert(m.partition(), m.offset() + 1);
+        if m.key() != Some(key.as_bytes()) {
+            continue;
+        }
+        let v: Value = m
+            .payload()
+            .and_then(|p| serde_json::from_slice(p).ok())
+            .unwrap_or(Value::Null);
+        if v["worker_id"] == worker {
+            match v["state"].as_str() {
+                Some("RUNNING") => released = false,
+                Some("UNASSIGNED") => released = true,
+                _ => {}
+            }
+        }
+    }
+    released
+}
+
 fn state_of(s: &Value, item: i32) -> String {
     let v = if item < 0 {
         &s["connector"]["state"]
@@ -204,7 +261,18 @@ async fn our_member_takes_a_share_of_apaches_cluster_and_hands_it_back() {
     loop {
         let mut handed_over = true;
         for (connector, item) in &items {
-            handed_over &= state_of(&status(&http, &base, connector).await, *item) == "UNASSIGNED";
+            let key = if *item < 0 {
+                format!("status-connector-{connector}")
+            } else {
+                format!("status-task-{connector}-{item}")
+            };
+            handed_over &= state_of(&status(&http, &base, connector).await, *item) == "UNASSIGNED"
+                || released_in_status_topic(
+                    &broker.bootstrap,
+                    "g-status",
+                    &key,
+                    &format!("127.0.0.1:{port}"),
+                );
         }
         if handed_over {
             break;
