@@ -553,7 +553,7 @@ fn rest_steps(file: &str, topic: &str) -> Vec<Step> {
         step("GET", "/connectors/src", Body::None),
         step("GET", "/connectors/src/config", Body::None),
         step_until("GET", "/connectors/src/status", |b| {
-            b["tasks"][0]["state"] == "RUNNING"
+            b["connector"]["state"] == "RUNNING" && b["tasks"][0]["state"] == "RUNNING"
         }),
         step("GET", "/connectors/src/tasks", Body::None),
         step("GET", "/connectors/src/tasks/0/status", Body::None),
@@ -569,13 +569,15 @@ fn rest_steps(file: &str, topic: &str) -> Vec<Step> {
         }),
         step("PATCH", "/connectors/src/offsets", Body::None),
         step("DELETE", "/connectors/src/offsets", Body::None),
+        // Apache moves the connector and its tasks through a pause or resume one at a
+        // time, in either order: compare once both have arrived.
         step("PUT", "/connectors/src/pause", Body::None),
         step_until("GET", "/connectors/src/status", |b| {
-            b["tasks"][0]["state"] == "PAUSED"
+            b["connector"]["state"] == "PAUSED" && b["tasks"][0]["state"] == "PAUSED"
         }),
         step("PUT", "/connectors/src/resume", Body::None),
         step_until("GET", "/connectors/src/status", |b| {
-            b["tasks"][0]["state"] == "RUNNING"
+            b["connector"]["state"] == "RUNNING" && b["tasks"][0]["state"] == "RUNNING"
         }),
         step("PUT", "/connectors/src/stop", Body::None),
         step_until("GET", "/connectors/src/status", |b| {
