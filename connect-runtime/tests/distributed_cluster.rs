@@ -1136,3 +1136,74 @@ async fn a_worker_reading_other_internal_topics_than_its_group_stops_and_the_gro
         "{leader_log}"
     );
 }
+
+/// A sink task that cannot open its file fails; the worker running it restarts it by itself
+/// (`auto.restart.*`), every worker reports the attempt in the task's trace, and once the
+/// file's directory exists the task runs and every line arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_task_is_restarted_by_the_worker_running_it() {
+    if !apache_available("a_failed_task_is_restarted_by_the_worker_running_it") {
+        return;
+    }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
+    let broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let group = "cluster-healing";
+    let extra = [
+        "auto.restart.backoff.initial.ms=1000",
+        "auto.restart.backoff.max.ms=3000",
+        "auto.restart.max.attempts=20",
+    ];
+    let mut nodes: Vec<Node> = (0..2)
+        .map(|_| Node::start(dir.path(), &broker.bootstrap, group, &extra))
+        .collect();
+    for node in &mut nodes {
+        node.healthy().await;
+    }
+    let input = dir.path().join("in.txt");
+    let later = dir.path().join("later");
+    let output = later.join("out.txt");
+    append_lines(&input, 0, 300);
+    broker.topic_for_producing("healing-lines").await.unwrap();
+    create(
+        &nodes[0].api,
+        "healing-source",
+        source_config(&input, "healing-lines"),
+    )
+    .await;
+    create(
+        &nodes[1].api,
+        "healing-sink",
+        sink_config(&output, "healing-lines", 1),
+    )
+    .await;
+
+    // Every worker sees the failure and the restart the owner has scheduled.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    'seen: loop {
+        for n in &nodes {
+            let s = n
+                .api
+                .call("GET", "/connectors/healing-sink/status", None)
+                .await
+                .body;
+            let trace = s["tasks"][0]["trace"].as_str().unwrap_or("");
+            if s["tasks"][0]["state"] == "FAILED"
+                && trace.contains("Couldn't find or create file")
+                && trace.contains("Automatic restart: attempt")
+            {
+                break 'seen;
+            }
+        }
+        if Instant::now() > deadline {
+            dump_logs(&nodes);
+            panic!("the sink task never failed with a scheduled restart");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    std::fs::create_dir(&later).unwrap();
+    wait_for_lines(&output, 300, Duration::from_secs(60), &nodes).await;
+    let refs: Vec<&Node> = nodes.iter().collect();
+    agreed_status(&refs, "healing-sink", 1, Duration::from_secs(30)).await;
+}

@@ -1,5 +1,6 @@
 //! Worker and connector configuration: properties files, worker keys, connector keys.
 
+pub mod auto_restart;
 pub mod builtin_providers;
 pub mod config_transformer;
 pub mod connector_config;
@@ -7,6 +8,7 @@ pub mod distributed_config;
 pub mod properties;
 pub mod worker_config;
 
+pub use auto_restart::AutoRestartPolicy;
 pub use config_transformer::ConfigProviders;
 pub use distributed_config::{ConnectProtocol, DistributedConfig};
 pub use properties::{load_properties, PropertiesError};

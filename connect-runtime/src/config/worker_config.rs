@@ -68,6 +68,10 @@ const KNOWN_KEYS: &[&str] = &[
     "access.control.allow.methods",
     "response.http.headers.config",
     "rest.extension.classes",
+    super::auto_restart::AUTO_RESTART_ENABLE_CONFIG,
+    super::auto_restart::AUTO_RESTART_MAX_ATTEMPTS_CONFIG,
+    super::auto_restart::AUTO_RESTART_BACKOFF_INITIAL_MS_CONFIG,
+    super::auto_restart::AUTO_RESTART_BACKOFF_MAX_MS_CONFIG,
 ];
 
 /// Prefixes whose keys are passed on (to converters, clients, config providers) rather than
@@ -134,6 +138,8 @@ pub struct WorkerConfig {
     pub topic_creation_enable: bool,
     /// `connector.client.config.override.policy`.
     pub override_policy: ClientOverridePolicy,
+    /// `auto.restart.*`: how FAILED connectors and tasks are restarted.
+    pub auto_restart: super::AutoRestartPolicy,
 }
 
 pub(crate) fn get<'a>(props: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
@@ -169,7 +175,11 @@ pub(crate) fn long(
     }
 }
 
-fn boolean(props: &HashMap<String, String>, key: &str, default: bool) -> Result<bool, ConfigError> {
+pub(crate) fn boolean(
+    props: &HashMap<String, String>,
+    key: &str,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match get(props, key) {
         None => Ok(default),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
@@ -280,6 +290,7 @@ impl WorkerConfig {
                 .unwrap_or_default(),
             topic_creation_enable: boolean(&props, TOPIC_CREATION_ENABLE_CONFIG, true)?,
             override_policy,
+            auto_restart: super::AutoRestartPolicy::parse(&props)?,
             originals: props,
             providers: std::sync::Arc::new(providers),
         })

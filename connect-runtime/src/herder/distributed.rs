@@ -35,6 +35,7 @@ use super::connect_protocol::{
 };
 use super::entities::*;
 use super::request_signing;
+use super::self_healing::{Scope, SelfHealing};
 use super::shared::{
     self, internal, not_found, Accepted, HerderConnectorContext, Request, TaskListener,
 };
@@ -165,7 +166,7 @@ pub struct DistributedHerder {
     worker: Arc<Worker>,
     settings: DistributedSettings,
     configs: Arc<KafkaConfigBackingStore>,
-    status: Arc<KafkaStatusBackingStore>,
+    status: Arc<SelfHealing<KafkaStatusBackingStore>>,
     topics: Arc<ActiveTopics>,
     cluster: Mutex<Cluster>,
     /// What was derived from each stored configuration, by connector.
@@ -198,6 +199,11 @@ impl DistributedHerder {
         let member = GroupMember::connect(settings.member.clone()).await?;
         let (tx, rx) = mpsc::unbounded_channel();
         let (done_tx, done_rx) = oneshot::channel();
+        let status = SelfHealing::new(
+            status,
+            worker.config.auto_restart.clone(),
+            worker.worker_id.clone(),
+        );
         let herder = Arc::new_cyclic(|me| DistributedHerder {
             me: me.clone(),
             worker,
@@ -222,6 +228,9 @@ impl DistributedHerder {
             stopped: tokio::sync::Mutex::new(Some(done_rx)),
             http: reqwest::Client::new(),
         });
+        let weak: Weak<DistributedHerder> = Arc::downgrade(&herder);
+        let healer: Weak<dyn Herder> = weak;
+        herder.status.attach(healer);
         let member = Arc::new(tokio::sync::Mutex::new(member));
         let rejoin = Arc::new(AtomicBool::new(false));
         tokio::spawn(heartbeats(
@@ -594,6 +603,9 @@ impl DistributedHerder {
                 }
                 (None, Some(_)) => rebalance = true,
                 (Some(old), Some(new)) => {
+                    if old.config != new.config {
+                        self.status.forget(name, Scope::All);
+                    }
                     if old.task_configs != new.task_configs {
                         // Stopped now, started again after the rebalance if still assigned.
                         let tasks: BTreeSet<Item> = local
@@ -646,6 +658,7 @@ impl DistributedHerder {
     async fn apply_restart(&self, request: &RestartRequest) {
         let local = self.local.lock().await;
         let name = &request.connector;
+        self.status.forget(name, Scope::All);
         let connector_failed = self
             .status
             .connector(name)
@@ -1343,6 +1356,7 @@ impl Herder for DistributedHerder {
             drop(local);
             return Err(self.owner_of(self.status.connector(name)));
         }
+        self.status.forget(name, Scope::Connector);
         self.worker.stop_and_await_connector(name).await;
         self.status.put_connector(name, State::Restarting, None);
         self.start_connector_here(name).await;
@@ -1363,6 +1377,7 @@ impl Herder for DistributedHerder {
             drop(local);
             return Err(self.owner_of(self.status.task(&id)));
         }
+        self.status.forget(name, Scope::Task(task));
         self.worker
             .stop_and_await_tasks(std::slice::from_ref(&id))
             .await;
@@ -1520,6 +1535,7 @@ impl Herder for DistributedHerder {
 
     async fn stop(&self) {
         tracing::info!("Herder stopping");
+        self.status.close();
         self.stopping.cancel();
         if let Some(done) = self.stopped.lock().await.take() {
             let _ = done.await;

@@ -8,6 +8,7 @@ mod distributed;
 pub mod entities;
 mod offsets;
 pub mod request_signing;
+mod self_healing;
 mod shared;
 mod standalone;
 pub(crate) mod validation;

@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, Notify, OwnedMutexGuard};
 
 use super::active_topics::ActiveTopics;
 use super::entities::*;
+use super::self_healing::{Scope, SelfHealing};
 use super::shared::{
     self, internal, not_found, Accepted, HerderConnectorContext, Request, TaskListener,
 };
@@ -37,7 +38,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct StandaloneHerder {
     worker: Arc<Worker>,
     configs: Arc<dyn ConfigBackingStore>,
-    status: Arc<dyn StatusBackingStore>,
+    status: Arc<SelfHealing<dyn StatusBackingStore>>,
     accepted: Mutex<HashMap<String, Accepted>>,
     /// One lock per connector name, held while a request changes that connector.
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -53,10 +54,16 @@ impl StandaloneHerder {
     /// reports itself starting (`/health` answers 503) until [`start`](Self::start).
     pub fn new(worker: Arc<Worker>, cluster_id: String) -> Arc<StandaloneHerder> {
         let (tx, mut rx) = mpsc::unbounded_channel();
+        let memory: Arc<dyn StatusBackingStore> = Arc::new(MemoryStatusBackingStore::default());
+        let status = SelfHealing::new(
+            memory,
+            worker.config.auto_restart.clone(),
+            worker.worker_id.clone(),
+        );
         let herder = Arc::new(StandaloneHerder {
             worker,
             configs: Arc::new(MemoryConfigBackingStore::default()),
-            status: Arc::new(MemoryStatusBackingStore::default()),
+            status,
             accepted: Mutex::new(HashMap::new()),
             locks: Mutex::new(HashMap::new()),
             requests: tx,
@@ -66,6 +73,8 @@ impl StandaloneHerder {
             started: Notify::new(),
         });
         let weak: Weak<StandaloneHerder> = Arc::downgrade(&herder);
+        let healer: Weak<dyn Herder> = weak.clone();
+        herder.status.attach(healer);
         tokio::spawn(async move {
             while let Some(req) = rx.recv().await {
                 let Some(h) = weak.upgrade() else { break };
@@ -343,6 +352,7 @@ impl Herder for StandaloneHerder {
             )));
         }
         if exists {
+            self.status.forget(name, Scope::All);
             self.stop_all(name).await;
             self.configs
                 .put_task_configs(name, Vec::new())
@@ -489,6 +499,7 @@ impl Herder for StandaloneHerder {
         }
         let _guard = self.lock_connector(name).await;
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
+        self.status.forget(name, Scope::Connector);
         self.restart_instance(name, &entry, &a).await;
         Ok(())
     }
@@ -506,6 +517,7 @@ impl Herder for StandaloneHerder {
         let current = self.status.connector(name).ok_or_else(|| {
             HerderError::NotFound(format!("Status for connector {name} not found"))
         })?;
+        self.status.forget(name, Scope::All);
         let mut plan = self.state_info(name, &entry, &a);
         let (restart_connector, tasks) = shared::restart_plan(
             &mut plan,
@@ -540,6 +552,7 @@ impl Herder for StandaloneHerder {
             .get(task)
             .cloned()
             .ok_or_else(|| HerderError::NotFound(format!("Task {name}-{task} not found")))?;
+        self.status.forget(name, Scope::Task(task));
         self.worker
             .stop_and_await_tasks(&[TaskId::new(name, task)])
             .await;
@@ -622,6 +635,7 @@ impl Herder for StandaloneHerder {
 
     async fn stop(&self) {
         tracing::info!("Herder stopping");
+        self.status.close();
         for name in self.configs.snapshot().into_keys() {
             let _guard = self.lock_connector(&name).await;
             self.stop_all(&name).await;
