@@ -1206,4 +1206,33 @@ async fn a_failed_task_is_restarted_by_the_worker_running_it() {
     wait_for_lines(&output, 300, Duration::from_secs(60), &nodes).await;
     let refs: Vec<&Node> = nodes.iter().collect();
     agreed_status(&refs, "healing-sink", 1, Duration::from_secs(30)).await;
+
+    // Distributed workers add Apache's rebalance group to their metrics.
+    for n in &nodes {
+        let text = n
+            .api
+            .client
+            .get(format!("{}/metrics", n.api.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let completed = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(
+                    "kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total ",
+                )
+            })
+            .and_then(|v| v.parse::<f64>().ok());
+        assert!(completed.is_some_and(|c| c >= 1.0), "{text}");
+        assert!(
+            text.contains(
+                "kafka_connect_connect_worker_rebalance_metrics_leader_name{leader_name=\"http://"
+            ),
+            "{text}"
+        );
+    }
 }

@@ -702,6 +702,7 @@ impl DistributedHerder {
         member: &mut GroupMember,
         state: &mut LoopState,
     ) -> connect_api::errors::Result<Option<Duration>> {
+        self.worker.metrics.rebalance_started();
         let previous = self.cluster();
         // Outside the group (first join, or expelled): nothing may run here any more.
         if member.member_id().is_empty() || previous.protocol.as_deref() == Some(EAGER) {
@@ -799,6 +800,9 @@ impl DistributedHerder {
             merge(&self.cluster().assignment, &a)
         };
         self.status.set_generation(joined.generation);
+        self.worker
+            .metrics
+            .rebalance_completed(joined.generation, &a.leader_url, &joined.protocol);
         *lock(&self.cluster) = Cluster {
             generation: joined.generation,
             leader,
@@ -1494,6 +1498,10 @@ impl Herder for DistributedHerder {
 
     fn kafka_cluster_id(&self) -> String {
         self.settings.cluster_id.clone()
+    }
+
+    fn metrics(&self) -> Arc<crate::metrics::ConnectMetrics> {
+        self.worker.metrics.clone()
     }
 
     async fn put_task_configs(

@@ -178,6 +178,8 @@ pub trait Herder: Send + Sync {
                 .to_owned(),
         ))
     }
+    /// The metrics of this worker and of what it runs (`GET /metrics`).
+    fn metrics(&self) -> std::sync::Arc<crate::metrics::ConnectMetrics>;
     /// Stops every connector and task, flushing offsets.
     async fn stop(&self);
 }

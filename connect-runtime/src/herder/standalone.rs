@@ -633,6 +633,10 @@ impl Herder for StandaloneHerder {
         self.cluster_id.clone()
     }
 
+    fn metrics(&self) -> Arc<crate::metrics::ConnectMetrics> {
+        self.worker.metrics.clone()
+    }
+
     async fn stop(&self) {
         tracing::info!("Herder stopping");
         self.status.close();

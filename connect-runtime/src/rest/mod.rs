@@ -4,6 +4,7 @@
 mod error;
 mod forward;
 pub mod loggers;
+mod metrics;
 mod routes;
 pub mod server;
 

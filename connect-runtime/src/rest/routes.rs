@@ -48,6 +48,7 @@ pub fn router(herder: Arc<dyn Herder>) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(server_info))
         .routes(routes!(health))
+        .routes(routes!(metrics))
         .routes(routes!(list_connectors, create_connector))
         .routes(routes!(get_connector, delete_connector))
         .routes(routes!(get_config, put_config, patch_config))
@@ -273,6 +274,23 @@ async fn server_info(State(h): State<AppState>) -> Json<ServerInfo> {
             .to_owned(),
         kafka_cluster_id: h.kafka_cluster_id(),
     })
+}
+
+/// `GET /metrics`: Apache's Connect metrics in the Prometheus text format (ours; Apache
+/// exposes them over JMX).
+#[utoipa::path(get, path = "/metrics", tag = "root", responses(
+    (status = 200, body = String, content_type = "text/plain; version=0.0.4", description = "the metrics"),
+))]
+async fn metrics(State(h): State<AppState>) -> Response {
+    let text = super::metrics::text(&*h).await;
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
 }
 
 /// `GET /health`: WorkerStatus.

@@ -8,6 +8,7 @@
 //! offset may be committed only once it is in the queue, or nothing would say it existed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use connect_api::errors::{ConnectError, Result};
@@ -17,6 +18,7 @@ use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedPr
 use super::error_handler::{Failure, Stage};
 use crate::config::WorkerConfig;
 use crate::kafka::{admin, admin_props, producer_props, to_client_config, ClientProps};
+use crate::metrics::ErrorMetrics;
 use crate::worker::TaskId;
 
 /// `errors.deadletterqueue.topic.name`.
@@ -54,6 +56,7 @@ pub struct DeadLetterQueue {
     id: TaskId,
     admin: ClientProps,
     producer: ThreadedProducer<DefaultProducerContext>,
+    metrics: Arc<ErrorMetrics>,
 }
 
 impl std::fmt::Debug for DeadLetterQueue {
@@ -69,6 +72,7 @@ impl DeadLetterQueue {
         worker: &WorkerConfig,
         connector: &HashMap<String, String>,
         id: &TaskId,
+        metrics: Arc<ErrorMetrics>,
     ) -> Result<Option<DeadLetterQueue>> {
         let topic = connector
             .get(DLQ_TOPIC_NAME_CONFIG)
@@ -112,6 +116,7 @@ impl DeadLetterQueue {
             id: id.clone(),
             admin,
             producer,
+            metrics,
         }))
     }
 
@@ -169,6 +174,22 @@ impl DeadLetterQueue {
     /// Writes one record (key, value and headers as bytes) with the context of its failure,
     /// and waits for the broker to acknowledge it.
     pub fn send(
+        &self,
+        origin: Origin<'_>,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: OwnedHeaders,
+        failure: (Stage, &str, &ConnectError),
+    ) -> Result<()> {
+        ErrorMetrics::inc(&self.metrics.dlq_requests);
+        let sent = self.produce(origin, key, value, headers, failure);
+        if sent.is_err() {
+            ErrorMetrics::inc(&self.metrics.dlq_failures);
+        }
+        sent
+    }
+
+    fn produce(
         &self,
         origin: Origin<'_>,
         key: Option<&[u8]>,

@@ -3,12 +3,14 @@
 //! then fail the task (`errors.tolerance=none`) or skip the record (`all`), logging it when
 //! `errors.log.enable` is set.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_api::errors::{ConnectError, Result};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::connector_config::{ConnectorConfig, ToleranceType};
+use crate::metrics::ErrorMetrics;
 
 /// Which step of the pipeline failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,8 @@ pub struct ErrorHandler {
     interrupted: bool,
     /// The last tolerated failure, until taken.
     last_failure: Option<Failure>,
+    /// The task's `task-error-metrics`.
+    metrics: Arc<ErrorMetrics>,
 }
 
 /// How long a back-off sleeps before it looks at the stop signal again.
@@ -83,7 +87,14 @@ impl ErrorHandler {
             stop: None,
             interrupted: false,
             last_failure: None,
+            metrics: Arc::default(),
         }
+    }
+
+    /// Counts into `metrics` (the task's `task-error-metrics`).
+    pub fn with_metrics(mut self, metrics: Arc<ErrorMetrics>) -> ErrorHandler {
+        self.metrics = metrics;
+        self
     }
 
     /// Ends retries early once `stop` is cancelled: the operation then fails with a
@@ -152,6 +163,8 @@ impl ErrorHandler {
                     if e.is_retriable()
                         && self.may_retry(*start.get_or_insert_with(Instant::now)) =>
                 {
+                    ErrorMetrics::inc(&self.metrics.record_failures);
+                    ErrorMetrics::inc(&self.metrics.retries);
                     attempt += 1;
                     let delay = 300u64.saturating_mul(1 << attempt.min(16)).min(60_000);
                     if self.back_off(Duration::from_millis(delay)) {
@@ -186,6 +199,11 @@ impl ErrorHandler {
         context: &str,
         e: ConnectError,
     ) -> Result<Option<T>> {
+        ErrorMetrics::inc(&self.metrics.record_failures);
+        self.metrics.record_error();
+        if self.log {
+            ErrorMetrics::inc(&self.metrics.errors_logged);
+        }
         if self.log || self.tolerance == ToleranceType::All {
             tracing::error!(
                 "Error encountered in task {}. Executing stage '{}' with class '{}'{}: {}",
@@ -203,6 +221,7 @@ impl ErrorHandler {
             )),
             ToleranceType::All => {
                 self.failed += 1;
+                ErrorMetrics::inc(&self.metrics.records_skipped);
                 self.last_failure = Some(Failure {
                     stage,
                     class: class.to_owned(),

@@ -41,6 +41,8 @@ use crate::config::connector_config::{
 };
 use crate::config::{with_prefix, WorkerConfig};
 use crate::kafka::{admin_props, consumer_props, producer_props, to_client_config};
+use crate::metrics::stats::SampleConfig;
+use crate::metrics::{ConnectMetrics, Startup, TaskKind};
 use crate::storage::{ConnectorOffsetReader, OffsetBackingStore};
 use connector::{panic_message, ConnectorHandle};
 use error_handler::ErrorHandler;
@@ -70,6 +72,8 @@ pub struct Worker {
     pub offset_store: Arc<dyn OffsetBackingStore>,
     /// This worker's id (`host:port` of its REST endpoint).
     pub worker_id: String,
+    /// The metrics of this worker and everything it runs.
+    pub metrics: Arc<ConnectMetrics>,
     connectors: Mutex<HashMap<String, ConnectorHandle>>,
     tasks: Mutex<BTreeMap<TaskId, TaskHandle>>,
 }
@@ -148,11 +152,16 @@ impl Worker {
         offset_store: Arc<dyn OffsetBackingStore>,
         worker_id: String,
     ) -> Worker {
+        let metrics = Arc::new(ConnectMetrics::new(
+            SampleConfig::from_props(&config.originals),
+            worker_id.clone(),
+        ));
         Worker {
             config,
             registry,
             offset_store,
             worker_id,
+            metrics,
             connectors: Mutex::new(HashMap::new()),
             tasks: Mutex::new(BTreeMap::new()),
         }
@@ -186,7 +195,24 @@ impl Worker {
             "Creating connector {name} of type {}",
             factory.kind().name()
         );
-        handle.start(config).await
+        if let Some(d) = config
+            .get(crate::config::connector_config::CONNECTOR_CLASS_CONFIG)
+            .and_then(|c| {
+                self.registry
+                    .find(c, &[PluginKind::Source, PluginKind::Sink])
+                    .ok()
+            })
+        {
+            self.metrics
+                .connector_plugin(name, &d.class_name, &d.version);
+        }
+        let started = handle.start(config).await;
+        self.metrics.connector_started(if started.is_ok() {
+            Startup::Success
+        } else {
+            Startup::Failure
+        });
+        started
     }
 
     /// Whether a connector of that name was started in this worker and is running.
@@ -257,6 +283,7 @@ impl Worker {
         let Some(handle) = lock(&self.connectors).remove(name) else {
             return;
         };
+        self.metrics.remove_connector(name);
         tracing::info!("Stopping connector {name}");
         if let Err(e) = handle.stop(CONNECTOR_SHUTDOWN_TIMEOUT).await {
             tracing::error!("Error while stopping connector {name}: {}", e.trace());
@@ -301,7 +328,62 @@ impl Worker {
             if !h.stop(remaining.max(Duration::from_millis(1))).await {
                 tracing::error!("Graceful stop of task {id} failed: it did not finish in time");
             }
+            self.metrics.remove_task(&id);
         }
+    }
+
+    /// The class and version attributes of a task's `connector-task-metrics`.
+    fn plugin_attributes(
+        &self,
+        factory: &PluginFactory,
+        connector: &Props,
+    ) -> Vec<(&'static str, String)> {
+        let version_of = |class: &str, kinds: &[PluginKind]| {
+            self.registry
+                .find(class, kinds)
+                .map_or_else(|_| "unknown".to_owned(), |d| d.version.clone())
+        };
+        let connector_class = connector
+            .get(crate::config::connector_config::CONNECTOR_CLASS_CONFIG)
+            .map(|c| c.trim())
+            .unwrap_or_default();
+        let connector_desc = self
+            .registry
+            .find(connector_class, &[PluginKind::Source, PluginKind::Sink])
+            .ok();
+        let (kind, task_class) = match factory {
+            PluginFactory::Source { task_class, .. } => ("source", *task_class),
+            PluginFactory::Sink { task_class, .. } => ("sink", *task_class),
+            _ => ("unknown", ""),
+        };
+        let version = connector_desc.map_or_else(|| "unknown".to_owned(), |d| d.version.clone());
+        let [key, value, header] = self.converter_classes(connector);
+        vec![
+            (
+                "connector-class",
+                connector_desc.map_or_else(|| connector_class.to_owned(), |d| d.class_name.clone()),
+            ),
+            ("connector-type", kind.to_owned()),
+            ("connector-version", version.clone()),
+            ("task-class", task_class.to_owned()),
+            // A connector's task comes from the same crate, so it has the connector's version.
+            ("task-version", version),
+            (
+                "key-converter-version",
+                version_of(&key, &[PluginKind::Converter]),
+            ),
+            ("key-converter-class", key),
+            (
+                "value-converter-version",
+                version_of(&value, &[PluginKind::Converter]),
+            ),
+            ("value-converter-class", value),
+            (
+                "header-converter-version",
+                version_of(&header, &[PluginKind::HeaderConverter]),
+            ),
+            ("header-converter-class", header),
+        ]
     }
 
     /// The full class names of a connector's key, value and header converters (its own or
@@ -393,6 +475,32 @@ impl Worker {
         status: Arc<dyn TaskStatusListener>,
         initial: TargetState,
     ) -> Result<()> {
+        let started = self.build_and_spawn_task(
+            id.clone(),
+            factory,
+            connector_props,
+            task_props,
+            status,
+            initial,
+        );
+        self.metrics.task_started(if started.is_ok() {
+            Startup::Success
+        } else {
+            self.metrics.remove_task(&id);
+            Startup::Failure
+        });
+        started
+    }
+
+    fn build_and_spawn_task(
+        &self,
+        id: TaskId,
+        factory: &PluginFactory,
+        connector_props: &Props,
+        task_props: Props,
+        status: Arc<dyn TaskStatusListener>,
+        initial: TargetState,
+    ) -> Result<()> {
         if lock(&self.tasks).contains_key(&id) {
             return Err(ConnectError::other(format!(
                 "Task already exists in this worker: {id}"
@@ -411,7 +519,16 @@ impl Worker {
             self.converters(connector_props)?;
         let cancel = CancellationToken::new();
         let abandoned = CancellationToken::new();
-        let errors = ErrorHandler::new(id.to_string(), &connector_config).with_stop(cancel.clone());
+        let kind = match factory {
+            PluginFactory::Sink { .. } => TaskKind::Sink,
+            _ => TaskKind::Source,
+        };
+        let metrics =
+            self.metrics
+                .register_task(&id, kind, self.plugin_attributes(factory, connector_props));
+        let errors = ErrorHandler::new(id.to_string(), &connector_config)
+            .with_stop(cancel.clone())
+            .with_metrics(metrics.errors.clone());
         let (target_tx, target_rx) = watch::channel(initial);
         let (panic_status, panic_id) = (status.clone(), id.clone());
         let flush_interval = Duration::from_millis(self.config.offset_flush_interval_ms);
@@ -447,6 +564,7 @@ impl Worker {
                     offset_flush_interval: flush_interval,
                     offset_flush_timeout: flush_timeout,
                     status,
+                    metrics,
                     cancel: cancel.clone(),
                     abandoned: abandoned.clone(),
                     target: target_rx,
@@ -462,6 +580,7 @@ impl Worker {
                     &self.config,
                     connector_props,
                     &id,
+                    metrics.errors.clone(),
                 )?
                 .map(Arc::new);
                 let errant_records = errant_records::ErrantRecords::new(
@@ -491,6 +610,7 @@ impl Worker {
                     errant_records,
                     offset_flush_interval: flush_interval,
                     status,
+                    metrics,
                     cancel: cancel.clone(),
                     abandoned: abandoned.clone(),
                     target: target_rx,

@@ -3,6 +3,7 @@
 //! and writes them in the background on a schedule, independently of the task's `poll`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use connect_api::source::{RecordMetadata, SourceOffset, SourceRecord};
 
 use super::submitted_records::{Drained, PartitionKey, SubmittedRecords};
 use super::{TaskId, TaskStatusListener};
+use crate::metrics::TaskMetrics;
 use crate::storage::offset_codec::{offset_key, offset_value};
 use crate::storage::OffsetBackingStore;
 
@@ -20,6 +22,8 @@ struct InFlight {
     handle: tokio::task::JoinHandle<Result<()>>,
     entries: HashMap<PartitionKey, SourceOffset>,
     started: Instant,
+    /// How long the write took, in µs, set when it ends (the loop may look later).
+    took_us: Arc<AtomicU64>,
 }
 
 /// The offset bookkeeping of one source task.
@@ -47,6 +51,8 @@ pub struct OffsetCommitter {
     /// Set when the task missed its stop deadline and a replacement may be running: from
     /// then on this task writes no offsets, which could go back behind the replacement's.
     abandoned: CancellationToken,
+    /// Where commit times and outcomes are counted.
+    metrics: Option<Arc<TaskMetrics>>,
 }
 
 impl OffsetCommitter {
@@ -74,7 +80,14 @@ impl OffsetCommitter {
             topics_used: std::collections::HashSet::new(),
             last_topic: None,
             abandoned,
+            metrics: None,
         }
+    }
+
+    /// Counts commit times and outcomes into the task's `connector-task-metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<TaskMetrics>) -> OffsetCommitter {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Moves acknowledged records out of the submitted table; their offsets become
@@ -169,10 +182,18 @@ impl OffsetCommitter {
             }
         }
         let store = self.store.clone();
+        let took_us = Arc::new(AtomicU64::new(0));
+        let took = took_us.clone();
+        let started = Instant::now();
         self.in_flight = Some(InFlight {
-            handle: tokio::spawn(async move { store.set(entries).await }),
+            handle: tokio::spawn(async move {
+                let written = store.set(entries).await;
+                took.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                written
+            }),
             entries: entries_to_write,
-            started: Instant::now(),
+            started,
+            took_us,
         });
     }
 
@@ -198,6 +219,13 @@ impl OffsetCommitter {
         let Some(c) = self.in_flight.take() else {
             return;
         };
+        if let Some(m) = &self.metrics {
+            let took = match c.took_us.load(Ordering::Relaxed) {
+                0 => c.started.elapsed(),
+                us => Duration::from_micros(us),
+            };
+            m.offset_commit(took, matches!(outcome, Ok(Ok(Ok(())))));
+        }
         match outcome {
             Ok(Ok(Ok(()))) => {
                 tracing::debug!(

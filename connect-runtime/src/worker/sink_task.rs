@@ -26,6 +26,7 @@ use super::error_handler::{ErrorHandler, Stage};
 use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
 use crate::config::connector_config::SinkTopics;
+use crate::metrics::{RunState, TaskMetrics};
 
 /// Records fetched per `put` at most (Java's `max.poll.records` default).
 const MAX_BATCH: usize = 500;
@@ -236,6 +237,8 @@ pub struct SinkTaskSetup {
     pub offset_flush_interval: Duration,
     /// Status reports.
     pub status: Arc<dyn TaskStatusListener>,
+    /// The task's metrics.
+    pub metrics: Arc<TaskMetrics>,
     /// Cancelled to stop the task.
     pub cancel: CancellationToken,
     /// Cancelled when the task misses its stop deadline: it then commits no more offsets,
@@ -295,6 +298,7 @@ struct SinkTaskLoop {
     reset_to_latest: bool,
     offset_flush_interval: Duration,
     status: Arc<dyn TaskStatusListener>,
+    metrics: Arc<TaskMetrics>,
     cancel: CancellationToken,
     abandoned: CancellationToken,
     target: watch::Receiver<TargetState>,
@@ -336,6 +340,7 @@ impl SinkTaskLoop {
             reset_to_latest,
             offset_flush_interval: s.offset_flush_interval,
             status: s.status,
+            metrics: s.metrics,
             cancel: s.cancel,
             abandoned: s.abandoned,
             target: s.target,
@@ -360,6 +365,7 @@ impl SinkTaskLoop {
             self.id
         );
         self.status.on_task_state(&self.id, State::Running, None);
+        self.metrics.state.enter(RunState::Running);
         let mut next_commit = Instant::now() + self.offset_flush_interval;
         let mut redeliver: Option<Vec<SinkRecord>> = None;
         let mut retry_backoff = RETRY_BACKOFF_MIN;
@@ -381,6 +387,11 @@ impl SinkTaskLoop {
                     },
                     None,
                 );
+                self.metrics.state.enter(if paused {
+                    RunState::Paused
+                } else {
+                    RunState::Running
+                });
             }
             self.set_paused_all(paused || redeliver.is_some());
             self.handle_rebalances().await?;
@@ -415,10 +426,20 @@ impl SinkTaskLoop {
                 redeliver = Some(self.poll_batch(poll_timeout, &mut consumed)?);
             }
             let to_put = redeliver.take().unwrap_or_default();
-            match self.task.put(&to_put).await {
+            let put_started = Instant::now();
+            let put = self.task.put(&to_put).await;
+            self.metrics
+                .batch_time
+                .record(put_started.elapsed().as_secs_f64() * 1000.0);
+            match put {
                 Ok(()) => {
                     consumed.drain_into(&mut self.current);
                     retry_backoff = RETRY_BACKOFF_MIN;
+                    if !to_put.is_empty() {
+                        self.metrics.records_out.record(to_put.len() as f64);
+                        self.metrics.batch_size.record(to_put.len() as f64);
+                        self.update_active();
+                    }
                 }
                 Err(e) if e.is_retriable() => {
                     tracing::error!("{} RetriableException from SinkTask: {e}", self.id);
@@ -483,16 +504,21 @@ impl SinkTaskLoop {
     ) -> Result<Vec<SinkRecord>> {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut wait = timeout;
-        while batch.len() < MAX_BATCH {
+        let mut read = 0usize;
+        let batch = loop {
+            if batch.len() >= MAX_BATCH {
+                break batch;
+            }
             let msg = match self.consumer.poll(wait) {
-                None => break,
+                None => break batch,
                 Some(Ok(m)) => m,
                 Some(Err(e)) => {
                     tracing::warn!("{} consumer error: {e}", self.id);
-                    break;
+                    break batch;
                 }
             };
             wait = Duration::ZERO;
+            read += 1;
             let topic = self.topic_names.get(msg.topic());
             note_offset_gap(
                 &mut self.last_consumed,
@@ -522,8 +548,22 @@ impl SinkTaskLoop {
                     dlq.report(&msg, &failure)?;
                 }
             }
+        };
+        if read > 0 {
+            self.metrics.records_in.record(read as f64);
         }
         Ok(batch)
+    }
+
+    /// `sink-record-active-count`: records delivered to `put` whose offsets are not yet
+    /// committed.
+    fn update_active(&self) {
+        let active: i64 = self
+            .current
+            .iter()
+            .map(|(tp, o)| (o - self.committed.get(tp).copied().unwrap_or(*o)).max(0))
+            .sum();
+        self.metrics.set_active(active);
     }
 
     /// Pauses every assigned partition, or resumes those the task did not pause itself; does
@@ -665,6 +705,10 @@ impl SinkTaskLoop {
                         self.committed.insert(tp, offset);
                     }
                     self.task.open(&parts).await?;
+                    self.metrics.partition_count.store(
+                        lock(&self.context.state).assignment.len() as u64,
+                        Ordering::Relaxed,
+                    );
                 }
                 RebalanceEvent::Revoked(parts) => {
                     tracing::info!("{} partitions revoked: {:?}", self.id, parts);
@@ -676,6 +720,9 @@ impl SinkTaskLoop {
                         self.current.remove(p);
                         self.committed.remove(p);
                     }
+                    self.metrics
+                        .partition_count
+                        .store(s.assignment.len() as u64, Ordering::Relaxed);
                 }
             }
         }
@@ -687,6 +734,25 @@ impl SinkTaskLoop {
         if self.current.is_empty() {
             return;
         }
+        self.metrics.commit_seq.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let committed = self.commit_accepted().await;
+        let m = &self.metrics;
+        match committed {
+            Some(ok) => {
+                m.offset_commit(started.elapsed(), ok);
+                if ok {
+                    m.commit_completion.record(1.0);
+                }
+            }
+            None => m.commit_skip.record(1.0),
+        }
+        self.update_active();
+    }
+
+    /// [`Self::commit`]'s work: `None` when nothing was committed because nothing new was
+    /// accepted (or `pre_commit` failed and the task rewound), else whether the commit worked.
+    async fn commit_accepted(&mut self) -> Option<bool> {
         let offered: HashMap<TopicPartition, OffsetAndMetadata> = self
             .current
             .iter()
@@ -713,7 +779,7 @@ impl SinkTaskLoop {
                     );
                     self.current.insert(tp, o);
                 }
-                return;
+                return Some(false);
             }
         };
         let mut tpl = TopicPartitionList::new();
@@ -746,7 +812,7 @@ impl SinkTaskLoop {
             }
         }
         if changed.is_empty() {
-            return;
+            return None;
         }
         // Synchronous: the loop runs on the task's own thread, and a commit that returned is a
         // commit that happened.
@@ -754,8 +820,12 @@ impl SinkTaskLoop {
             Ok(()) => {
                 tracing::debug!("{} committed offsets {:?}", self.id, changed);
                 self.committed.extend(changed);
+                Some(true)
             }
-            Err(e) => tracing::error!("{} Commit of offsets failed: {e}", self.id),
+            Err(e) => {
+                tracing::error!("{} Commit of offsets failed: {e}", self.id);
+                Some(false)
+            }
         }
     }
 

@@ -23,6 +23,7 @@ use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
 use crate::config::connector_config::ToleranceType;
 use crate::kafka::{to_client_config, ClientProps};
+use crate::metrics::{RunState, TaskMetrics};
 use crate::storage::{ConnectorOffsetReader, OffsetBackingStore};
 
 /// At most this many records may wait for acknowledgement before the task stops polling;
@@ -152,6 +153,8 @@ pub struct SourceTaskSetup {
     pub offset_flush_timeout: Duration,
     /// Status reports.
     pub status: Arc<dyn TaskStatusListener>,
+    /// The task's metrics.
+    pub metrics: Arc<TaskMetrics>,
     /// Cancelled to stop the task.
     pub cancel: CancellationToken,
     /// Cancelled when the task misses its stop deadline: it then writes no more offsets and
@@ -196,6 +199,7 @@ struct SourceTaskLoop {
     /// `buffer.memory`: the bytes that may be sent and not yet acknowledged.
     buffer_memory: usize,
     status: Arc<dyn TaskStatusListener>,
+    metrics: Arc<TaskMetrics>,
     cancel: CancellationToken,
     abandoned: CancellationToken,
     target: watch::Receiver<TargetState>,
@@ -254,7 +258,8 @@ impl SourceTaskLoop {
             s.status.clone(),
             s.offset_flush_timeout,
             s.abandoned.clone(),
-        );
+        )
+        .with_metrics(s.metrics.clone());
         Ok(SourceTaskLoop {
             id: s.id,
             task: s.task,
@@ -274,6 +279,7 @@ impl SourceTaskLoop {
             next_commit: Instant::now() + s.offset_flush_interval,
             buffer_memory,
             status: s.status,
+            metrics: s.metrics,
             cancel: s.cancel,
             abandoned: s.abandoned,
             target: s.target,
@@ -322,6 +328,11 @@ impl SourceTaskLoop {
                     State::Running
                 };
                 self.status.on_task_state(&self.id, state, None);
+                self.metrics.state.enter(if target == TargetState::Paused {
+                    RunState::Paused
+                } else {
+                    RunState::Running
+                });
                 reported = Some(target);
             }
             if target == TargetState::Paused {
@@ -345,6 +356,7 @@ impl SourceTaskLoop {
                 return Ok(());
             }
             let in_flight = self.submitted.in_flight_bytes();
+            self.metrics.set_active(self.submitted.outstanding() as i64);
             if self.submitted.outstanding() >= MAX_OUTSTANDING
                 || (in_flight > 0 && in_flight >= self.buffer_memory)
             {
@@ -359,6 +371,7 @@ impl SourceTaskLoop {
             // Let the background offset write make progress: a busy source may never wait.
             tokio::task::yield_now().await;
             // Offsets keep being committed on schedule while the task waits for data.
+            let poll_started = Instant::now();
             let batch = {
                 let poll = self.task.poll();
                 tokio::pin!(poll);
@@ -378,7 +391,16 @@ impl SourceTaskLoop {
                 }
             };
             let batch = match batch {
-                Ok(b) => b,
+                Ok(b) => {
+                    if !b.is_empty() {
+                        let m = &self.metrics;
+                        m.records_in.record(b.len() as f64);
+                        m.batch_size.record(b.len() as f64);
+                        m.batch_time
+                            .record(poll_started.elapsed().as_secs_f64() * 1000.0);
+                    }
+                    b
+                }
                 Err(e) if e.is_retriable() => {
                     tracing::warn!(
                         "{} failed to poll records from SourceTask. Will retry operation: {e}",
@@ -512,6 +534,7 @@ impl SourceTaskLoop {
             }
             unsent -= bytes;
         }
+        self.metrics.records_out.record(self.outgoing.len() as f64);
         Ok(Flow::Continue)
     }
 
@@ -866,6 +889,12 @@ mod tests {
             offset_flush_interval: Duration::from_secs(60),
             offset_flush_timeout: Duration::from_millis(100),
             status: Arc::new(NoStatus),
+            metrics: crate::metrics::ConnectMetrics::new(Default::default(), "w".into())
+                .register_task(
+                    &TaskId::new("src", 0),
+                    crate::metrics::TaskKind::Source,
+                    Vec::new(),
+                ),
             cancel: cancel.clone(),
             abandoned: CancellationToken::new(),
             target,
