@@ -159,7 +159,12 @@ pub async fn main(args: Vec<String>) -> i32 {
         }
     };
     let config = match DistributedConfig::parse(props) {
-        Ok(c) => c,
+        Ok(c) => {
+            if let Some(format) = c.worker.log_format {
+                crate::logging::set_format(format);
+            }
+            c
+        }
         Err(e) => {
             tracing::error!("Stopping due to error: {e}");
             eprintln!(

@@ -19,6 +19,7 @@ pub mod config;
 pub mod distributed;
 pub mod herder;
 pub mod kafka;
+pub mod logging;
 pub mod metrics;
 pub mod rest;
 pub mod standalone;

@@ -201,7 +201,12 @@ pub async fn main(args: Vec<String>) -> i32 {
         }
     };
     let config = match WorkerConfig::parse(worker_props, true) {
-        Ok(c) => c,
+        Ok(c) => {
+            if let Some(format) = c.log_format {
+                crate::logging::set_format(format);
+            }
+            c
+        }
         Err(e) => {
             tracing::error!("Stopping due to error: {e}");
             eprintln!(

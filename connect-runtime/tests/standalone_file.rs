@@ -131,6 +131,21 @@ async fn quickstart_moves_lines_file_to_topic_to_file() {
 
     // A clean shutdown flushes offsets: the stored position is the end of the input.
     assert_eq!(connect.terminate(), Some(0));
+
+    // Lines a connector or task causes carry Apache's context, in Apache's layout.
+    let log = std::fs::read_to_string(&connect.log).unwrap();
+    for context in [
+        "] INFO [local-file-source|worker] ",
+        "] INFO [local-file-source|task-0] ",
+        "] INFO [local-file-sink|task-0] ",
+        "] INFO [local-file-source|task-0|offsets] ",
+    ] {
+        assert!(
+            log.lines()
+                .any(|l| l.starts_with('[') && l.contains(context)),
+            "no line with {context}:\n{log}"
+        );
+    }
     let offsets = std::fs::read_to_string(dir.path().join("connect.offsets")).unwrap();
     let size = std::fs::metadata(&input).unwrap().len();
     let entries: Vec<(serde_json::Value, serde_json::Value)> =
@@ -524,7 +539,12 @@ async fn clean_shutdown_then_restart_delivers_no_duplicates() {
     let input = dir.path().join("test.txt");
     let output = dir.path().join("test.sink.txt");
     let port = free_port();
-    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let worker = worker_properties(
+        dir.path(),
+        &broker.bootstrap,
+        port,
+        &[("log.format", "json")],
+    );
     let source = connector_properties(
         dir.path(),
         "connect-file-source.properties",
@@ -558,6 +578,29 @@ async fn clean_shutdown_then_restart_delivers_no_duplicates() {
             "round {round}: duplicates or losses after a clean restart"
         );
     }
+    // With log.format=json, every line once the worker file is read is one JSON object:
+    // no connector or task ever logs in text.
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        !text
+            .lines()
+            .any(|l| !l.starts_with('{') && l.contains("[local-file-")),
+        "{text}"
+    );
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(!lines.is_empty(), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["connector.context"] == "local-file-sink|task-0"
+                && l["level"] == "INFO"
+                && l["message"].as_str().is_some_and(|m| !m.is_empty())),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,7 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
-    connect_runtime::rest::loggers::init_logging();
+    connect_runtime::logging::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = connect_runtime::standalone::main(args).await;
     std::process::exit(code);

@@ -68,6 +68,7 @@ const KNOWN_KEYS: &[&str] = &[
     "access.control.allow.methods",
     "response.http.headers.config",
     "rest.extension.classes",
+    crate::logging::LOG_FORMAT_CONFIG,
     super::auto_restart::AUTO_RESTART_ENABLE_CONFIG,
     super::auto_restart::AUTO_RESTART_MAX_ATTEMPTS_CONFIG,
     super::auto_restart::AUTO_RESTART_BACKOFF_INITIAL_MS_CONFIG,
@@ -128,6 +129,8 @@ pub struct WorkerConfig {
     pub offset_storage_file: Option<String>,
     /// `listeners`.
     pub listeners: Vec<String>,
+    /// `log.format`, when set (else `CONNECT_LOG_FORMAT`, else text).
+    pub log_format: Option<crate::logging::LogFormat>,
     /// `rest.advertised.host.name`.
     pub rest_advertised_host_name: Option<String>,
     /// `rest.advertised.port`.
@@ -263,6 +266,17 @@ impl WorkerConfig {
                 )
             })?),
         };
+        let log_format = get(&props, crate::logging::LOG_FORMAT_CONFIG)
+            .map(|v| {
+                crate::logging::LogFormat::parse(v).map_err(|_| {
+                    ConfigError::invalid(
+                        crate::logging::LOG_FORMAT_CONFIG,
+                        Some(v),
+                        "String must be one of: text, json",
+                    )
+                })
+            })
+            .transpose()?;
         Ok(WorkerConfig {
             bootstrap_servers: list(
                 get(&props, BOOTSTRAP_SERVERS_CONFIG).unwrap_or("localhost:9092"),
@@ -282,6 +296,7 @@ impl WorkerConfig {
             )?,
             offset_storage_file,
             listeners: list(get(&props, LISTENERS_CONFIG).unwrap_or("http://:8083")),
+            log_format,
             rest_advertised_host_name: get(&props, REST_ADVERTISED_HOST_NAME_CONFIG)
                 .map(str::to_owned),
             rest_advertised_port,

@@ -265,13 +265,13 @@ mod tests {
         let s = Sampled::new(config());
         let t0 = Instant::now();
         s.record_at(100.0, t0);
-        // One window of elapsed time at least: 100 in 10 s.
-        assert!((s.rate_at(t0 + Duration::from_secs(1)) - 10.0).abs() < 0.2);
+        // Kafka's Rate: elapsed time plus the missing full windows (here one): 100 in 11 s.
+        assert!((s.rate_at(t0 + Duration::from_secs(1)) - 100.0 / 11.0).abs() < 1e-9);
         s.record_at(100.0, t0 + Duration::from_secs(15));
-        // 200 over 20 s.
-        assert!((s.rate_at(t0 + Duration::from_secs(20)) - 10.0).abs() < 0.01);
-        // Old samples fall out: only the second remains after 20 s more.
-        assert!(s.rate_at(t0 + Duration::from_secs(40)) < 10.0);
+        // 200 over 19 s: one full window has passed, nothing is added.
+        assert!((s.rate_at(t0 + Duration::from_secs(19)) - 200.0 / 19.0).abs() < 1e-9);
+        // The first sample expires at 20 s; the second (from 15 s) remains: 100 over 15 s.
+        assert!((s.rate_at(t0 + Duration::from_secs(30)) - 100.0 / 15.0).abs() < 1e-9);
         assert_eq!(s.total(), 200);
     }
 

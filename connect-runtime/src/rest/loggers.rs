@@ -194,24 +194,3 @@ pub fn set_level(namespace: &str, level: &str) -> Vec<String> {
     apply(&l);
     changed
 }
-
-/// Logs to stderr at `RUST_LOG` (default `info`), with levels that `PUT /admin/loggers/{name}`
-/// changes at run time. Worker binaries call this first.
-pub fn init_logging() {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    use tracing_subscriber::{fmt, reload, EnvFilter};
-    let initial = std::env::var("RUST_LOG")
-        .ok()
-        .filter(|s| EnvFilter::try_new(s).is_ok())
-        .unwrap_or_else(|| "info".to_owned());
-    let (filter, handle) = reload::Layer::new(EnvFilter::new(&initial));
-    tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt::layer().with_writer(std::io::stderr))
-        .init();
-    install_log_control(&initial, move |directives| {
-        let filter = EnvFilter::try_new(directives).map_err(|e| e.to_string())?;
-        handle.reload(filter).map_err(|e| e.to_string())
-    });
-}

@@ -98,7 +98,11 @@ impl ConnectorHandle {
         let flag = started.clone();
         std::thread::Builder::new()
             .name(format!("connector-{name}"))
-            .spawn(move || serve(&thread_name, new_instance, context, rx, &flag))
+            .spawn(move || {
+                // Every line the connector's thread logs carries `[name|worker]`.
+                let _context = crate::logging::connector_span(&thread_name).entered();
+                serve(&thread_name, new_instance, context, rx, &flag)
+            })
             .map_err(|e| ConnectError::other_with("could not start the connector's thread", e))?;
         Ok(ConnectorHandle {
             name: name.to_owned(),

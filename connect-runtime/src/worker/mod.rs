@@ -191,10 +191,12 @@ impl Worker {
             connectors.insert(name.to_owned(), handle.clone());
             handle
         };
-        tracing::info!(
-            "Creating connector {name} of type {}",
-            factory.kind().name()
-        );
+        crate::logging::connector_span(name).in_scope(|| {
+            tracing::info!(
+                "Creating connector {name} of type {}",
+                factory.kind().name()
+            )
+        });
         if let Some(d) = config
             .get(crate::config::connector_config::CONNECTOR_CLASS_CONFIG)
             .and_then(|c| {
@@ -284,9 +286,12 @@ impl Worker {
             return;
         };
         self.metrics.remove_connector(name);
-        tracing::info!("Stopping connector {name}");
+        let context = crate::logging::connector_span(name);
+        context.in_scope(|| tracing::info!("Stopping connector {name}"));
         if let Err(e) = handle.stop(CONNECTOR_SHUTDOWN_TIMEOUT).await {
-            tracing::error!("Error while stopping connector {name}: {}", e.trace());
+            context.in_scope(|| {
+                tracing::error!("Error while stopping connector {name}: {}", e.trace())
+            });
         }
     }
 
@@ -326,7 +331,9 @@ impl Worker {
         for (id, h) in handles {
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             if !h.stop(remaining.max(Duration::from_millis(1))).await {
-                tracing::error!("Graceful stop of task {id} failed: it did not finish in time");
+                crate::logging::task_span(&id).in_scope(|| {
+                    tracing::error!("Graceful stop of task {id} failed: it did not finish in time")
+                });
             }
             self.metrics.remove_task(&id);
         }
@@ -475,6 +482,7 @@ impl Worker {
         status: Arc<dyn TaskStatusListener>,
         initial: TargetState,
     ) -> Result<()> {
+        let _context = crate::logging::task_span(&id).entered();
         let started = self.build_and_spawn_task(
             id.clone(),
             factory,
@@ -626,9 +634,12 @@ impl Worker {
         };
         let (done_tx, done_rx) = oneshot::channel();
         let thread_name = format!("task-{id}");
+        let context = crate::logging::task_span(&id);
         std::thread::Builder::new()
             .name(thread_name)
             .spawn(move || {
+                // Every line the task's thread logs carries `[connector|task-N]`.
+                let _context = context.entered();
                 // A panic in a plugin fails its task, never the worker.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     match tokio::runtime::Builder::new_current_thread().enable_all().build() {

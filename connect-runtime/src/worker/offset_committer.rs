@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use connect_api::errors::Result;
 use connect_api::source::{RecordMetadata, SourceOffset, SourceRecord};
@@ -142,6 +143,7 @@ impl OffsetCommitter {
         if self.in_flight.is_some() {
             return;
         }
+        let _context = crate::logging::offsets_span(&self.id).entered();
         if self.abandoned.is_cancelled() {
             if !self.committable.is_empty() {
                 tracing::warn!(
@@ -186,11 +188,14 @@ impl OffsetCommitter {
         let took = took_us.clone();
         let started = Instant::now();
         self.in_flight = Some(InFlight {
-            handle: tokio::spawn(async move {
-                let written = store.set(entries).await;
-                took.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-                written
-            }),
+            handle: tokio::spawn(
+                async move {
+                    let written = store.set(entries).await;
+                    took.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                    written
+                }
+                .instrument(crate::logging::offsets_span(&self.id)),
+            ),
             entries: entries_to_write,
             started,
             took_us,
@@ -219,6 +224,8 @@ impl OffsetCommitter {
         let Some(c) = self.in_flight.take() else {
             return;
         };
+        // No await from here on: the context may be entered.
+        let _context = crate::logging::offsets_span(&self.id).entered();
         if let Some(m) = &self.metrics {
             let took = match c.took_us.load(Ordering::Relaxed) {
                 0 => c.started.elapsed(),
