@@ -295,6 +295,37 @@ async fn metrics_parse_move_with_the_traffic_and_carry_apaches_names() {
             > 0.0
     );
 
+    // The tasks' clients report librdkafka's statistics under the Java clients' names.
+    let client = |s: &Scrape, name: &str, id: &str| {
+        s.samples
+            .iter()
+            .find(|x| x.metric == name && x.labels.get("client_id") == Some(id))
+            .map(|x| value(&x.value))
+    };
+    let produced = "kafka_producer_producer_metrics_record_send_total";
+    let consumed = "kafka_consumer_consumer_fetch_manager_metrics_records_consumed_total";
+    let (text, clients) = scrape_until(&api, "the clients' statistics", |s| {
+        client(s, produced, "connector-producer-file-source-0").is_some_and(|v| v >= n)
+            && client(s, consumed, "connector-consumer-file-sink-0").is_some_and(|v| v >= n)
+    })
+    .await;
+    for (name, id) in [
+        (
+            "kafka_producer_producer_metrics_queued_records",
+            "connector-producer-file-source-0",
+        ),
+        (
+            "kafka_producer_producer_metrics_request_total",
+            "connector-producer-file-source-0",
+        ),
+        (
+            "kafka_consumer_consumer_fetch_manager_metrics_records_lag_max",
+            "connector-consumer-file-sink-0",
+        ),
+    ] {
+        assert!(client(&clients, name, id).is_some(), "{name} {id}:\n{text}");
+    }
+
     // Every name is one of Apache's, as its JMX exporter would print it; the Apache metrics
     // this worker does not have are exactly these.
     if let Some(apache) = apache_metric_names() {
@@ -302,7 +333,12 @@ async fn metrics_parse_move_with_the_traffic_and_carry_apaches_names() {
             .iter()
             .map(|(g, n)| (exporter_name(g, n), (g.clone(), n.clone())))
             .collect();
-        let ours: BTreeSet<&str> = s.samples.iter().map(|x| x.metric.as_str()).collect();
+        let ours: BTreeSet<&str> = s
+            .samples
+            .iter()
+            .map(|x| x.metric.as_str())
+            .filter(|m| m.starts_with("kafka_connect_"))
+            .collect();
         for name in &ours {
             assert!(
                 by_exported.contains_key(*name),

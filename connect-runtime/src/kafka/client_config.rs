@@ -97,6 +97,11 @@ pub fn producer_props(
         "client.id".into(),
         format!("connector-producer-{connector_name}-{task}"),
     );
+    // For the client's own metrics on GET /metrics.
+    p.insert(
+        "statistics.interval.ms".into(),
+        crate::metrics::client_stats::DEFAULT_STATISTICS_INTERVAL_MS.into(),
+    );
     p.extend(worker.originals_with_prefix("producer."));
     apply_overrides(
         &mut p,
@@ -126,6 +131,10 @@ pub fn consumer_props(
     p.insert(
         "client.id".into(),
         format!("connector-consumer-{connector_name}-{task}"),
+    );
+    p.insert(
+        "statistics.interval.ms".into(),
+        crate::metrics::client_stats::DEFAULT_STATISTICS_INTERVAL_MS.into(),
     );
     p.insert("enable.auto.commit".into(), "false".into());
     p.insert("auto.offset.reset".into(), "earliest".into());

@@ -9,6 +9,7 @@
 //! Task loops record into a [`TaskMetrics`] the worker registers for each task it runs;
 //! statuses (which live in the herder's store) are passed in when the text is rendered.
 
+pub mod client_stats;
 mod prometheus;
 pub mod stats;
 
@@ -128,6 +129,8 @@ pub struct TaskMetrics {
     /// The string attributes of its `connector-task-metrics` (`connector-class`,
     /// `task-version`, `key-converter-class`, …).
     pub plugins: Vec<(&'static str, String)>,
+    /// Its Kafka client's statistics: a source task's producer, a sink task's consumer.
+    pub client: client_stats::ClientStats,
 }
 
 impl TaskMetrics {
@@ -156,7 +159,16 @@ impl TaskMetrics {
             commit_completion: Sampled::new(config),
             commit_skip: Sampled::new(config),
             errors: Arc::new(ErrorMetrics::default()),
+            client: client_stats::ClientStats::default(),
         }
+    }
+
+    /// Keeps a statistics report of the task's Kafka client.
+    pub fn record_client(&self, statistics: &rdkafka::Statistics) {
+        self.client.record(
+            &statistics.client_id,
+            client_stats::ClientReport::from_statistics(statistics),
+        );
     }
 
     /// The number of records in flight is now `n`.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::client_stats::ClientView;
 use super::{RunState, TaskKind, TaskMetrics};
 use crate::worker::State;
 
@@ -81,7 +82,25 @@ impl Families {
         labels: &[(&'static str, String)],
         value: f64,
     ) {
-        let name = format!("kafka_connect_{}_{}", sanitize(group), sanitize(attribute));
+        self.add_in("kafka.connect", group, attribute, help, labels, value);
+    }
+
+    /// A metric of another JMX domain (`kafka.producer`, `kafka.consumer`).
+    fn add_in(
+        &mut self,
+        domain: &str,
+        group: &str,
+        attribute: &str,
+        help: &'static str,
+        labels: &[(&'static str, String)],
+        value: f64,
+    ) {
+        let name = format!(
+            "{}_{}_{}",
+            sanitize(domain),
+            sanitize(group),
+            sanitize(attribute)
+        );
         let family = self.0.entry(name).or_default();
         family.help = help;
         family.counter = attribute.ends_with("-total");
@@ -189,7 +208,143 @@ pub(super) fn render(view: &View<'_>) -> String {
             .map(|s| s.state);
         task(&mut f, t, state);
     }
+    for t in view.tasks {
+        if let Some(c) = t.client.view() {
+            client(&mut f, t.kind, &c);
+        }
+    }
     f.write()
+}
+
+/// A task's Kafka client, under the names of Apache's Java clients' MBeans
+/// (`kafka.producer:type=producer-metrics,client-id=…`,
+/// `kafka.consumer:type=consumer-fetch-manager-metrics,client-id=…`), from librdkafka's
+/// statistics. The queue depths have no Java counterpart and are named for what they count.
+fn client(f: &mut Families, kind: TaskKind, c: &ClientView) {
+    let labels = [("client-id", c.client_id.clone())];
+    let r = &c.last;
+    let (domain, group) = match kind {
+        TaskKind::Source => ("kafka.producer", "producer-metrics"),
+        TaskKind::Sink => ("kafka.consumer", "consumer-metrics"),
+    };
+    let mut add = |group: &str, attribute: &str, help: &'static str, value: f64| {
+        f.add_in(domain, group, attribute, help, &labels, value);
+    };
+    add(
+        group,
+        "request-total",
+        "The total number of requests sent to brokers.",
+        r.requests as f64,
+    );
+    add(
+        group,
+        "request-rate",
+        "The number of requests sent per second.",
+        c.request_rate,
+    );
+    add(
+        group,
+        "response-total",
+        "The total number of responses received from brokers.",
+        r.responses as f64,
+    );
+    add(
+        group,
+        "outgoing-byte-total",
+        "The total number of bytes sent to brokers.",
+        r.bytes_out as f64,
+    );
+    add(
+        group,
+        "outgoing-byte-rate",
+        "The number of bytes sent per second.",
+        c.outgoing_byte_rate,
+    );
+    add(
+        group,
+        "incoming-byte-total",
+        "The total number of bytes received from brokers.",
+        r.bytes_in as f64,
+    );
+    add(
+        group,
+        "request-latency-avg",
+        "The average round-trip time of requests to the slowest broker, in ms.",
+        r.request_latency_avg_ms,
+    );
+    add(
+        group,
+        "requests-waiting",
+        "The number of requests waiting to be sent to a broker.",
+        r.requests_waiting as f64,
+    );
+    match kind {
+        TaskKind::Source => {
+            add(
+                group,
+                "record-send-total",
+                "The total number of records sent.",
+                r.records_sent as f64,
+            );
+            add(
+                group,
+                "record-send-rate",
+                "The number of records sent per second.",
+                c.record_send_rate,
+            );
+            add(
+                group,
+                "queued-records",
+                "The number of records waiting in the producer's queues.",
+                r.queued_records as f64,
+            );
+            add(
+                group,
+                "queued-bytes",
+                "The bytes of the records waiting in the producer's queues.",
+                r.queued_bytes as f64,
+            );
+        }
+        TaskKind::Sink => {
+            let fetch = "consumer-fetch-manager-metrics";
+            add(
+                fetch,
+                "records-consumed-total",
+                "The total number of records consumed.",
+                r.records_consumed as f64,
+            );
+            add(
+                fetch,
+                "records-consumed-rate",
+                "The number of records consumed per second.",
+                c.records_consumed_rate,
+            );
+            add(
+                fetch,
+                "bytes-consumed-total",
+                "The total number of record bytes consumed.",
+                r.record_bytes_consumed as f64,
+            );
+            add(
+                fetch,
+                "bytes-consumed-rate",
+                "The number of record bytes consumed per second.",
+                c.bytes_consumed_rate,
+            );
+            add(
+                fetch,
+                "records-lag-max",
+                "The maximum lag in records of any partition (-1 when unknown).",
+                r.records_lag_max as f64,
+            );
+            add(
+                fetch,
+                "fetch-queue-records",
+                "The number of records fetched and waiting for the task's poll.",
+                r.fetch_queue_records as f64,
+            );
+        }
+    }
 }
 
 fn worker(f: &mut Families, view: &View<'_>) {

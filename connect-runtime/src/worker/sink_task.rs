@@ -119,6 +119,8 @@ enum RebalanceEvent {
 #[derive(Default)]
 pub struct RebalanceRecorder {
     events: Mutex<Vec<RebalanceEvent>>,
+    /// Where the consumer's statistics go.
+    metrics: Option<Arc<TaskMetrics>>,
 }
 
 fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
@@ -128,7 +130,13 @@ fn partitions_of(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
         .collect()
 }
 
-impl ClientContext for RebalanceRecorder {}
+impl ClientContext for RebalanceRecorder {
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        if let Some(m) = &self.metrics {
+            m.record_client(&statistics);
+        }
+    }
+}
 
 impl ConsumerContext for RebalanceRecorder {
     fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -309,7 +317,10 @@ impl SinkTaskLoop {
     fn new(s: SinkTaskSetup) -> Result<SinkTaskLoop> {
         let consumer: BaseConsumer<RebalanceRecorder> = s
             .consumer_config
-            .create_with_context(RebalanceRecorder::default())
+            .create_with_context(RebalanceRecorder {
+                events: Mutex::default(),
+                metrics: Some(s.metrics.clone()),
+            })
             .map_err(|e| ConnectError::other_with("Failed to create consumer", e))?;
         let reset_to_latest = s.consumer_config.get("auto.offset.reset") == Some("latest");
         let context = Arc::new(Context {

@@ -76,9 +76,15 @@ fn take_buffer_memory(config: &mut rdkafka::ClientConfig) -> Result<usize> {
 pub struct AckContext {
     submitted: SubmittedRecords,
     tolerate_failures: bool,
+    /// Where the producer's statistics go.
+    metrics: Arc<TaskMetrics>,
 }
 
-impl ClientContext for AckContext {}
+impl ClientContext for AckContext {
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        self.metrics.record_client(&statistics);
+    }
+}
 
 impl ProducerContext for AckContext {
     type DeliveryOpaque = usize;
@@ -249,6 +255,7 @@ impl SourceTaskLoop {
             .create_with_context(AckContext {
                 submitted: submitted.clone(),
                 tolerate_failures: s.tolerance == ToleranceType::All,
+                metrics: s.metrics.clone(),
             })
             .map_err(|e| ConnectError::other_with("Failed to create producer", e))?;
         let committer = OffsetCommitter::new(
