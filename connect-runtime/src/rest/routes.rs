@@ -260,19 +260,22 @@ fn name_mismatch(in_body: &str, in_path: &str) -> RestError {
 /// `GET /`: ServerInfo.
 #[derive(Debug, Serialize, ToSchema)]
 struct ServerInfo {
+    /// This worker's version (not Apache's).
     version: String,
+    /// The commit it was built from.
     commit: String,
     kafka_cluster_id: String,
+    /// The Apache Kafka release whose Connect REST API and formats it implements (ours).
+    apache_kafka_version: String,
 }
 
 #[utoipa::path(get, path = "/", tag = "root", responses((status = 200, body = ServerInfo)))]
 async fn server_info(State(h): State<AppState>) -> Json<ServerInfo> {
     Json(ServerInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        commit: option_env!("CONNECT_GIT_COMMIT")
-            .unwrap_or("unknown")
-            .to_owned(),
+        commit: env!("CONNECT_GIT_COMMIT").to_owned(),
         kafka_cluster_id: h.kafka_cluster_id(),
+        apache_kafka_version: env!("CONNECT_APACHE_KAFKA_VERSION").to_owned(),
     })
 }
 
