@@ -961,3 +961,157 @@ async fn records_the_sink_cannot_convert_go_to_its_dead_letter_queue_with_their_
     assert_eq!(status.body["tasks"][0]["state"], "RUNNING");
     connect.terminate();
 }
+
+/// Apache has no dead letter queue for source connectors; here the records a source's
+/// transformations or converters reject go to one, as `poll` returned them, with their source
+/// partition and offset, and the task goes on. Without the queue and with
+/// `errors.tolerance=none` the task fails on the first.
+#[tokio::test(flavor = "multi_thread")]
+async fn records_a_source_pipeline_rejects_go_to_its_dead_letter_queue() {
+    use rdkafka::message::Headers as _;
+    let broker = Broker::start();
+    broker.topic_for_producing("numbers").await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("numbers.txt");
+    let lines: Vec<String> = (0..30)
+        .map(|i| {
+            if i % 3 == 2 {
+                format!("x{i}")
+            } else {
+                i.to_string()
+            }
+        })
+        .collect();
+    append_lines(&input, &lines, 0);
+    let port = free_port();
+    let worker = worker_properties(dir.path(), &broker.bootstrap, port, &[]);
+    let connect = ConnectProcess::start(&worker, &[], port, &dir.path().join("connect.log"));
+    let api = rest::Api::new(&connect.rest);
+    let config = |name: &str, topic: &str, extra: serde_json::Value| {
+        let mut c = serde_json::json!({
+            "connector.class": "FileStreamSource",
+            "file": input.to_str().unwrap(),
+            "topic": topic,
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter.schemas.enable": "false",
+            "transforms": "toInt",
+            "transforms.toInt.type": "org.apache.kafka.connect.transforms.Cast$Value",
+            "transforms.toInt.spec": "int32",
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        serde_json::json!({"name": name, "config": c})
+    };
+    let a = api
+        .call(
+            "POST",
+            "/connectors",
+            Some(config(
+                "numbers",
+                "numbers",
+                serde_json::json!({
+                    "errors.tolerance": "all",
+                    "errors.deadletterqueue.topic.name": "numbers-errors",
+                    "errors.deadletterqueue.topic.replication.factor": "1",
+                    "errors.deadletterqueue.context.headers.enable": "true",
+                }),
+            )),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+
+    let read = |topic: &str, n: usize| {
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &broker.bootstrap)
+            .set("group.id", format!("{topic}-reader"))
+            .set("auto.offset.reset", "earliest")
+            .create()
+            .unwrap();
+        consumer.subscribe(&[topic]).unwrap();
+        let mut got = Vec::new();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while got.len() < n && std::time::Instant::now() < deadline {
+            if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+                let headers: BTreeMap<String, String> = m
+                    .headers()
+                    .map(|hs| {
+                        hs.iter()
+                            .map(|h| {
+                                (
+                                    h.key.to_owned(),
+                                    String::from_utf8_lossy(h.value.unwrap_or_default())
+                                        .into_owned(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let value = String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned();
+                got.push((value, headers));
+            }
+        }
+        got
+    };
+    let good: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.starts_with('x'))
+        .cloned()
+        .collect();
+    let bad: Vec<&String> = lines.iter().filter(|l| l.starts_with('x')).collect();
+    let delivered = read("numbers", good.len());
+    assert_eq!(
+        delivered.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>(),
+        good,
+        "log:\n{}",
+        std::fs::read_to_string(&connect.log).unwrap_or_default()
+    );
+    let queued = read("numbers-errors", bad.len());
+    let expected: Vec<String> = bad
+        .iter()
+        .map(|l| {
+            format!("{{\"schema\":{{\"type\":\"string\",\"optional\":false}},\"payload\":\"{l}\"}}")
+        })
+        .collect();
+    assert_eq!(
+        queued.iter().map(|(v, _)| v.clone()).collect::<Vec<_>>(),
+        expected
+    );
+    let (_, h) = &queued[0];
+    assert_eq!(h["__connect.errors.topic"], "numbers");
+    assert_eq!(h["__connect.errors.partition"], "-1");
+    assert_eq!(h["__connect.errors.offset"], "-1");
+    assert_eq!(h["__connect.errors.connector.name"], "numbers");
+    assert_eq!(h["__connect.errors.stage"], "TRANSFORMATION");
+    assert_eq!(
+        h["__connect.errors.exception.class.name"],
+        "org.apache.kafka.connect.errors.DataException"
+    );
+    assert_eq!(
+        h["__connect.errors.source.partition"],
+        format!("{{\"filename\":\"{}\"}}", input.display())
+    );
+    // The third line (x2) ends after "0\r\n1\nx2\n": byte 8.
+    assert_eq!(h["__connect.errors.source.offset"], "{\"position\":8}");
+    let status = api.call("GET", "/connectors/numbers/status", None).await;
+    assert_eq!(status.body["tasks"][0]["state"], "RUNNING");
+
+    // errors.tolerance=none: the first rejected record fails the task; nothing is skipped.
+    let a = api
+        .call(
+            "POST",
+            "/connectors",
+            Some(config("strict", "strict", serde_json::json!({}))),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let status = api
+        .wait_for("/connectors/strict/status", |s| {
+            s["tasks"][0]["state"] == "FAILED"
+        })
+        .await;
+    assert!(
+        status["tasks"][0]["trace"].as_str().unwrap().contains("x2"),
+        "{status}"
+    );
+}

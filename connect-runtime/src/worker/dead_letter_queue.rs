@@ -1,4 +1,4 @@
-//! The dead letter queue of a sink connector (Apache's `DeadLetterQueueReporter`, KIP-298):
+//! The dead letter queue of a connector (Apache's `DeadLetterQueueReporter`, KIP-298):
 //! records that fail conversion or transformation under `errors.tolerance=all` are written,
 //! as consumed (key, value, headers and timestamp untouched), to
 //! `errors.deadletterqueue.topic.name`, with `__connect.errors.*` headers describing the
@@ -11,7 +11,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use connect_api::data::Value;
 use connect_api::errors::{ConnectError, Result};
+use connect_api::source::SourceRecord;
+use connect_api::storage::{Converter as _, HeaderConverter as _};
+use connect_converters::json::JsonConverter;
 use rdkafka::message::{BorrowedMessage, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 
@@ -19,6 +23,7 @@ use super::error_handler::{Failure, Stage};
 use crate::config::WorkerConfig;
 use crate::kafka::{admin, admin_props, producer_props, to_client_config, ClientProps};
 use crate::metrics::ErrorMetrics;
+use crate::storage::offset_codec;
 use crate::worker::TaskId;
 
 /// `errors.deadletterqueue.topic.name`.
@@ -48,7 +53,7 @@ pub struct Origin<'a> {
     pub timestamp: Option<i64>,
 }
 
-/// A sink task's dead letter queue.
+/// A task's dead letter queue.
 pub struct DeadLetterQueue {
     topic: String,
     replication_factor: i32,
@@ -66,7 +71,7 @@ impl std::fmt::Debug for DeadLetterQueue {
 }
 
 impl DeadLetterQueue {
-    /// The queue a sink connector's configuration names, if any. Its producer has the
+    /// The queue a connector's configuration names, if any (sources too, unlike Apache). Its producer has the
     /// worker's `producer.*` settings and the connector's `producer.override.*`, as Apache's.
     pub fn from_config(
         worker: &WorkerConfig,
@@ -167,6 +172,55 @@ impl DeadLetterQueue {
             msg.key(),
             msg.payload(),
             original,
+            (failure.stage, &failure.class, &failure.error),
+        )
+    }
+
+    /// Writes a record a source task returned that its transformations or converters
+    /// rejected, and waits for the broker to acknowledge it. Apache has no queue for source
+    /// connectors. The record could not be converted (or failed before conversion), so it is
+    /// written as `poll` returned it in `JsonConverter`'s envelope (schema and payload, as
+    /// `schemas.enable=true` writes it) for key, value and each header; with context headers,
+    /// `__connect.errors.topic` / `partition` are where it was headed (`-1`: no partition
+    /// chosen), `offset` is `-1`, and `__connect.errors.source.partition` /
+    /// `__connect.errors.source.offset` hold its source partition and offset as JSON.
+    pub fn report_source(&self, record: &SourceRecord, failure: &Failure) -> Result<()> {
+        let json = JsonConverter::default();
+        let topic = record.topic.as_str();
+        let convert = |schema: Option<&connect_api::data::Schema>, value: &Value| {
+            json.from_connect_data(topic, &record.headers, schema, value)
+        };
+        let key = convert(record.key_schema.as_ref(), &record.key)?;
+        let value = convert(record.value_schema.as_ref(), &record.value)?;
+        let mut headers = OwnedHeaders::new_with_capacity(record.headers.len() + 2);
+        for h in record.headers.iter() {
+            let bytes = json.from_connect_header(topic, &h.key, h.schema.as_ref(), &h.value)?;
+            headers = headers.insert(rdkafka::message::Header {
+                key: &h.key,
+                value: bytes.as_deref(),
+            });
+        }
+        if self.context_headers {
+            let partition = offset_codec::offset_value(&record.source_partition)?;
+            let offset = offset_codec::offset_value(&record.source_offset)?;
+            for (name, value) in [("source.partition", partition), ("source.offset", offset)] {
+                let key = format!("{HEADER_PREFIX}{name}");
+                headers = headers.insert(rdkafka::message::Header {
+                    key: &key,
+                    value: Some(&value),
+                });
+            }
+        }
+        self.send(
+            Origin {
+                topic,
+                partition: record.kafka_partition.unwrap_or(-1),
+                offset: -1,
+                timestamp: record.timestamp,
+            },
+            key.as_deref(),
+            value.as_deref(),
+            headers,
             (failure.stage, &failure.class, &failure.error),
         )
     }

@@ -556,6 +556,13 @@ impl Worker {
                     connector_props,
                     admin,
                 )?;
+                let dead_letter_queue = dead_letter_queue::DeadLetterQueue::from_config(
+                    &self.config,
+                    connector_props,
+                    &id,
+                    metrics.errors.clone(),
+                )?
+                .map(Arc::new);
                 let setup = source_task::SourceTaskSetup {
                     id: id.clone(),
                     task: task(),
@@ -569,6 +576,7 @@ impl Worker {
                     topic_creation,
                     errors,
                     tolerance: connector_config.tolerance,
+                    dead_letter_queue,
                     offset_flush_interval: flush_interval,
                     offset_flush_timeout: flush_timeout,
                     status,

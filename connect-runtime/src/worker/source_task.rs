@@ -15,6 +15,7 @@ use rdkafka::ClientContext;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::dead_letter_queue::DeadLetterQueue;
 use super::error_handler::{ErrorHandler, Stage};
 use super::offset_committer::OffsetCommitter;
 use super::submitted_records::{Ack, Submission, SubmittedRecords};
@@ -153,6 +154,8 @@ pub struct SourceTaskSetup {
     pub errors: ErrorHandler,
     /// `errors.tolerance`.
     pub tolerance: ToleranceType,
+    /// Where records the transformations or converters reject go, when configured.
+    pub dead_letter_queue: Option<Arc<DeadLetterQueue>>,
     /// `offset.flush.interval.ms`.
     pub offset_flush_interval: Duration,
     /// `offset.flush.timeout.ms`.
@@ -174,6 +177,12 @@ pub struct SourceTaskSetup {
 pub async fn run(setup: SourceTaskSetup) {
     let id = setup.id.clone();
     let status = setup.status.clone();
+    if let Some(dlq) = &setup.dead_letter_queue {
+        if let Err(e) = dlq.create_topic().await {
+            status.on_task_state(&id, State::Failed, Some(e.trace()));
+            return;
+        }
+    }
     match SourceTaskLoop::new(setup) {
         Ok(mut l) => {
             let result = l.execute().await;
@@ -197,6 +206,7 @@ struct SourceTaskLoop {
     offset_store: Arc<dyn OffsetBackingStore>,
     topic_creation: Option<TopicCreation>,
     errors: ErrorHandler,
+    dead_letter_queue: Option<Arc<DeadLetterQueue>>,
     committer: OffsetCommitter,
     offset_flush_interval: Duration,
     offset_flush_timeout: Duration,
@@ -281,6 +291,7 @@ impl SourceTaskLoop {
             offset_store: s.offset_store,
             topic_creation: s.topic_creation,
             errors: s.errors,
+            dead_letter_queue: s.dead_letter_queue,
             offset_flush_interval: s.offset_flush_interval,
             offset_flush_timeout: s.offset_flush_timeout,
             next_commit: Instant::now() + s.offset_flush_interval,
@@ -545,6 +556,15 @@ impl SourceTaskLoop {
         Ok(Flow::Continue)
     }
 
+    /// Writes a record the pipeline rejected (and `errors.tolerance=all` skips) to the dead
+    /// letter queue, before the task moves past it.
+    fn dead_letter(&mut self, record: &SourceRecord) -> Result<()> {
+        match (self.errors.take_failure(), &self.dead_letter_queue) {
+            (Some(failure), Some(dlq)) => dlq.report_source(record, &failure),
+            _ => Ok(()),
+        }
+    }
+
     /// Runs the transformations and converters of one record; a record that is dropped or
     /// skipped is acknowledged to the task at once and never committed.
     fn prepare(&mut self, record: SourceRecord) -> Result<()> {
@@ -561,7 +581,12 @@ impl SourceTaskLoop {
                 || chain.apply(record.clone()),
             )? {
                 Some(Some(r)) => (Some(record), r),
-                Some(None) | None => {
+                Some(None) => {
+                    self.task.commit_record(&record, None)?;
+                    return Ok(());
+                }
+                None => {
+                    self.dead_letter(&record)?;
                     self.task.commit_record(&record, None)?;
                     return Ok(());
                 }
@@ -631,6 +656,7 @@ impl SourceTaskLoop {
             (has_key, has_value, kafka_headers)
         else {
             let r = original.unwrap_or(transformed);
+            self.dead_letter(&r)?;
             self.task.commit_record(&r, None)?;
             return Ok(());
         };
@@ -893,6 +919,7 @@ mod tests {
             topic_creation: None,
             errors: ErrorHandler::new("src-0".into(), &connector),
             tolerance: ToleranceType::None,
+            dead_letter_queue: None,
             offset_flush_interval: Duration::from_secs(60),
             offset_flush_timeout: Duration::from_millis(100),
             status: Arc::new(NoStatus),
