@@ -43,6 +43,39 @@ fn starts(key: &str) -> u32 {
         .unwrap_or(0)
 }
 
+/// The resolved `secret` each connector saw at each start.
+static SECRETS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+/// How often the rotating provider was asked.
+static LOOKUPS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A provider whose values change on every lookup and expire after `ttl.ms`, as a vault's
+/// leased secrets do.
+#[derive(Default)]
+pub struct RotatingProvider {
+    ttl: Duration,
+}
+
+impl connect_api::config::ConfigProvider for RotatingProvider {
+    fn configure(&mut self, params: &HashMap<String, String>) -> Result<()> {
+        let ms = params
+            .get("ttl.ms")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500);
+        self.ttl = Duration::from_millis(ms);
+        Ok(())
+    }
+    fn get(&self, _path: &str) -> Result<connect_api::config::ConfigData> {
+        let n = LOOKUPS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(connect_api::config::ConfigData {
+            data: [("secret".to_owned(), format!("lease-{n}"))].into(),
+            ttl: Some(self.ttl),
+        })
+    }
+}
+
+connect_api::config_provider!(RotatingProvider, class = "com.example.RotatingProvider");
+
 fn number(props: &Props, key: &str) -> u32 {
     props.get(key).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
@@ -64,6 +97,9 @@ impl SourceConnector for FlakySource {
             return Err(ConnectError::other(
                 "the connector could not reach its system",
             ));
+        }
+        if let Some(secret) = props.get("secret") {
+            SECRETS.lock().unwrap().push((name.clone(), secret.clone()));
         }
         self.props = props;
         Ok(())
@@ -380,5 +416,83 @@ async fn failed_tasks_and_connectors_restart_by_themselves_up_to_the_cap() {
     assert_eq!(starts("stays-failed"), 1);
     let trace = s["tasks"][0]["trace"].as_str().unwrap();
     assert!(!trace.contains("Automatic restart"), "{trace}");
+    w.stop().await;
+}
+
+/// A connector whose config provider says its values expire is restarted with its tasks when
+/// they do, and sees the new values (`config.action.reload=restart`, the default); with
+/// `config.action.reload=none` it keeps running on what it read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectors_are_restarted_when_their_provided_values_expire() {
+    let broker = common::Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let w = common::in_process_worker(
+        &broker.bootstrap,
+        dir.path(),
+        &[
+            ("config.providers", "vault"),
+            (
+                "config.providers.vault.class",
+                "com.example.RotatingProvider",
+            ),
+            ("config.providers.vault.param.ttl.ms", "700"),
+        ],
+    )
+    .await;
+    let api = Api::new(&format!("http://{}", w.rest_addresses[0]));
+    let seen = |name: &str| -> Vec<String> {
+        SECRETS
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+            .collect()
+    };
+    create(&api, "leased", json!({"secret": "${vault:secret}"})).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while seen("leased").len() < 3 || starts("leased") < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "not reloaded: {:?}, task started {} times",
+            seen("leased"),
+            starts("leased")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let secrets = seen("leased");
+    let distinct: BTreeSet<&String> = secrets.iter().collect();
+    assert_eq!(distinct.len(), secrets.len(), "{secrets:?}");
+    // Shown as written, and running.
+    let config = api.call("GET", "/connectors/leased/config", None).await;
+    assert_eq!(config.body["secret"], "${vault:secret}");
+    let s = watch_until(
+        &api,
+        "leased",
+        Duration::from_secs(10),
+        &mut Vec::new(),
+        |s| s["connector"]["state"] == "RUNNING" && task_state(s) == "RUNNING",
+    )
+    .await;
+    assert_eq!(s["connector"]["state"], "RUNNING");
+    api.call("DELETE", "/connectors/leased", None).await;
+
+    create(
+        &api,
+        "kept",
+        json!({"secret": "${vault:secret}", "config.action.reload": "none"}),
+    )
+    .await;
+    watch_until(
+        &api,
+        "kept",
+        Duration::from_secs(10),
+        &mut Vec::new(),
+        |s| task_state(s) == "RUNNING",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(seen("kept").len(), 1);
+    assert_eq!(starts("kept"), 1);
     w.stop().await;
 }

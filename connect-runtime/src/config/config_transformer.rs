@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use connect_api::config::{config_provider_registrations, ConfigError, ConfigProvider};
 use connect_api::errors::{ConnectError, Result};
@@ -84,8 +85,18 @@ impl ConfigProviders {
     /// reference to an unknown provider, or to a key its provider does not have, is left as
     /// written, as Apache does; a provider that fails (an unreadable file) fails the whole.
     pub fn transform(&self, props: &HashMap<String, String>) -> Result<HashMap<String, String>> {
+        self.transform_with_ttl(props).map(|(resolved, _)| resolved)
+    }
+
+    /// As [`transform`](Self::transform), with the shortest time-to-live any provider gave
+    /// the values it returned: after it the values may have changed, and a connector whose
+    /// `config.action.reload` is `restart` is restarted to read them again (KIP-297).
+    pub fn transform_with_ttl(
+        &self,
+        props: &HashMap<String, String>,
+    ) -> Result<(HashMap<String, String>, Option<Duration>)> {
         if self.providers.is_empty() {
-            return Ok(props.clone());
+            return Ok((props.clone(), None));
         }
         // Every (provider, path) once, with every key wanted there.
         let mut wanted: BTreeMap<(&str, &str), BTreeSet<String>> = BTreeMap::new();
@@ -103,8 +114,9 @@ impl ConfigProviders {
             }
         }
         if wanted.is_empty() {
-            return Ok(props.clone());
+            return Ok((props.clone(), None));
         }
+        let mut ttl: Option<Duration> = None;
         let mut found: HashMap<(&str, &str), BTreeMap<String, String>> = HashMap::new();
         for ((provider, path), keys) in wanted {
             let Some(p) = self.providers.get(provider) else {
@@ -116,9 +128,12 @@ impl ConfigProviders {
                     "Could not read {keys:?} from config provider {provider} at path '{path}': {e}"
                 ))
             })?;
+            if let Some(t) = data.ttl {
+                ttl = Some(ttl.map_or(t, |shortest| shortest.min(t)));
+            }
             found.insert((provider, path), data.data);
         }
-        Ok(props
+        let resolved = props
             .iter()
             .map(|(k, v)| {
                 let replaced = VARIABLE.replace_all(v, |c: &regex::Captures<'_>| {
@@ -133,7 +148,8 @@ impl ConfigProviders {
                 });
                 (k.clone(), replaced.into_owned())
             })
-            .collect())
+            .collect();
+        Ok((resolved, ttl))
     }
 }
 

@@ -28,6 +28,8 @@ pub const TOPICS_CONFIG: &str = "topics";
 pub const TOPICS_REGEX_CONFIG: &str = "topics.regex";
 /// The key the worker adds to each task config.
 pub const TASK_CLASS_CONFIG: &str = "task.class";
+/// `config.action.reload`: `restart` (default) or `none`.
+pub const CONFIG_ACTION_RELOAD_CONFIG: &str = "config.action.reload";
 
 /// What to do with a record that a converter or transformation cannot handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

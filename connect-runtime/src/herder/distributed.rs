@@ -350,7 +350,10 @@ impl DistributedHerder {
             .start_connector(name, &a.desc.factory, entry.config.clone(), context)
             .await
         {
-            Ok(()) => {
+            Ok(reload) => {
+                if let Some(ttl) = reload {
+                    self.status.reload_after(name, ttl);
+                }
                 let state = if entry.target == TargetState::Paused {
                     State::Paused
                 } else {

@@ -77,6 +77,8 @@ pub(crate) struct SelfHealing<S: ?Sized> {
     worker_id: String,
     herder: OnceLock<Weak<dyn Herder>>,
     series: Mutex<HashMap<Subject, Series>>,
+    /// The latest reload scheduled for each connector.
+    reloads: Mutex<HashMap<String, u64>>,
     closed: CancellationToken,
     /// The herder's runtime: failures are reported from task threads (each with a runtime
     /// that ends with its task) and from outside any runtime (a task's panic).
@@ -101,6 +103,7 @@ impl<S: StatusBackingStore + ?Sized + 'static> SelfHealing<S> {
             worker_id,
             herder: OnceLock::new(),
             series: Mutex::new(HashMap::new()),
+            reloads: Mutex::new(HashMap::new()),
             closed: CancellationToken::new(),
             runtime: tokio::runtime::Handle::current(),
         })
@@ -109,6 +112,40 @@ impl<S: StatusBackingStore + ?Sized + 'static> SelfHealing<S> {
     /// The herder whose restarts heal; set once, right after the herder is built.
     pub(crate) fn attach(&self, herder: Weak<dyn Herder>) {
         let _ = self.herder.set(herder);
+    }
+
+    /// Restarts `connector` and its tasks once `ttl` has passed, to read again the values its
+    /// config providers said would expire (`config.action.reload=restart`, as Apache's
+    /// `WorkerConfigTransformer`). A later schedule for the same connector replaces this one.
+    pub(crate) fn reload_after(&self, connector: &str, ttl: Duration) {
+        let generation = {
+            let mut reloads = lock(&self.reloads);
+            let g = reloads.entry(connector.to_owned()).or_insert(0);
+            *g += 1;
+            *g
+        };
+        tracing::info!(
+            "Scheduling a restart of connector {connector} in {} ms: its configuration providers' values expire",
+            ttl.as_millis()
+        );
+        let (me, closed, name) = (self.me.clone(), self.closed.clone(), connector.to_owned());
+        self.runtime.spawn(async move {
+            tokio::select! {
+                () = closed.cancelled() => return,
+                () = tokio::time::sleep(ttl) => {}
+            }
+            let Some(me) = me.upgrade() else { return };
+            if lock(&me.reloads).get(&name) != Some(&generation) {
+                return;
+            }
+            let Some(herder) = me.herder.get().and_then(Weak::upgrade) else {
+                return;
+            };
+            tracing::info!("Restarting connector {name} and its tasks to reload its configuration");
+            if let Err(e) = herder.restart_connector(&name, true, false).await {
+                tracing::warn!("Reloading connector {name} did not happen: {e}");
+            }
+        });
     }
 
     /// Stops scheduling restarts and cancels the pending ones (the herder is stopping).

@@ -153,7 +153,10 @@ impl StandaloneHerder {
             .start_connector(name, &a.desc.factory, entry.config.clone(), context)
             .await
         {
-            Ok(()) => {
+            Ok(reload) => {
+                if let Some(ttl) = reload {
+                    self.status.reload_after(name, ttl);
+                }
                 let state = if entry.target == TargetState::Paused {
                     State::Paused
                 } else {

@@ -170,15 +170,21 @@ impl Worker {
     /// Creates a connector on a thread of its own and starts it with `config`. An error means
     /// its `start` failed (or panicked): the connector is then FAILED, but it stays known to
     /// the worker until [`stop_and_await_connector`](Self::stop_and_await_connector).
+    ///
+    /// Answers when the connector is to be restarted with its tasks: a config provider gave
+    /// its values a time-to-live and `config.action.reload` is `restart` (the default).
     pub async fn start_connector(
         &self,
         name: &str,
         factory: &PluginFactory,
         config: Props,
         herder: Arc<dyn ConnectorContext>,
-    ) -> Result<()> {
+    ) -> Result<Option<Duration>> {
+        let reload = !config
+            .get(crate::config::connector_config::CONFIG_ACTION_RELOAD_CONFIG)
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("none"));
         // The connector sees its configuration resolved; everything else keeps the references.
-        let config = self.config.providers.transform(&config)?;
+        let (config, ttl) = self.config.providers.transform_with_ttl(&config)?;
         let handle = {
             let mut connectors = lock(&self.connectors);
             if connectors.contains_key(name) {
@@ -214,7 +220,7 @@ impl Worker {
         } else {
             Startup::Failure
         });
-        started
+        started.map(|()| ttl.filter(|_| reload))
     }
 
     /// Whether a connector of that name was started in this worker and is running.
