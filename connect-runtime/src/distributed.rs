@@ -51,6 +51,7 @@ impl DistributedWorker {
     pub async fn start(config: DistributedConfig) -> anyhow::Result<DistributedWorker> {
         let started = Instant::now();
         tracing::info!("Kafka Connect distributed worker initializing ...");
+        crate::logging::log_build_info();
         let registry = Arc::new(PluginRegistry::linked());
         let w = &config.worker;
         let base = format!(
@@ -68,7 +69,7 @@ impl DistributedWorker {
 
         let bound = BoundListeners::bind(w).await?;
         let worker_id = bound.advertised(w);
-        let url = format!("http://{worker_id}/");
+        let url = bound.advertised_url(w);
         let client =
             |what: &str, producer: bool| internal_client(w, format!("{base}{what}"), producer);
 

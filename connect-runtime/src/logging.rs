@@ -60,6 +60,18 @@ pub fn set_format(format: LogFormat) {
     JSON.store(format == LogFormat::Json, Ordering::Relaxed);
 }
 
+/// Logs what this worker is: its version, the commit it was built from, and the Apache Kafka
+/// release whose Connect it implements. `GET /` answers only Apache's three fields, so that
+/// strict clients keep parsing it; this line is where the Apache release is told.
+pub fn log_build_info() {
+    tracing::info!(
+        "Kafka Connect worker version {} (commit {}), implementing Apache Kafka Connect {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("CONNECT_GIT_COMMIT"),
+        env!("CONNECT_APACHE_KAFKA_VERSION"),
+    );
+}
+
 /// The context of connector-level work in the worker: `[name|worker]`.
 pub fn connector_span(connector: &str) -> tracing::Span {
     // Error level, so that the context is there whatever level the lines inside it have.

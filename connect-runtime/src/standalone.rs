@@ -104,6 +104,8 @@ pub struct StandaloneWorker {
     pub herder: Arc<StandaloneHerder>,
     /// The REST addresses actually bound.
     pub rest_addresses: Vec<std::net::SocketAddr>,
+    /// The `admin.listeners` addresses actually bound.
+    pub rest_admin_addresses: Vec<std::net::SocketAddr>,
     servers: Vec<tokio::task::JoinHandle<()>>,
     shutdown: tokio_util::sync::CancellationToken,
 }
@@ -113,6 +115,7 @@ impl StandaloneWorker {
     pub async fn start(config: WorkerConfig) -> anyhow::Result<StandaloneWorker> {
         let started = Instant::now();
         tracing::info!("Kafka Connect worker initializing ...");
+        crate::logging::log_build_info();
         let registry = Arc::new(PluginRegistry::linked());
         if !config.plugin_path.is_empty() {
             tracing::info!(
@@ -139,6 +142,7 @@ impl StandaloneWorker {
         let bound = crate::rest::server::BoundListeners::bind(&config).await?;
         let worker_id = bound.advertised(&config);
         let addresses = bound.addresses.clone();
+        let admin_addresses = bound.admin_addresses.clone();
         let worker = Arc::new(Worker::new(config, registry, offset_store, worker_id));
         let herder = StandaloneHerder::new(worker, cluster_id);
         let shutdown = tokio_util::sync::CancellationToken::new();
@@ -154,6 +158,7 @@ impl StandaloneWorker {
         Ok(StandaloneWorker {
             herder,
             rest_addresses: addresses,
+            rest_admin_addresses: admin_addresses,
             servers,
             shutdown,
         })

@@ -146,6 +146,21 @@ async fn quickstart_moves_lines_file_to_topic_to_file() {
             "no line with {context}:\n{log}"
         );
     }
+    // The start-up line names the Apache Kafka release implemented: the one the interop tests pin.
+    let pom = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../interop/apache/pom.xml"
+    ))
+    .unwrap();
+    let kafka = log
+        .split("implementing Apache Kafka Connect ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no build line:\n{log}"));
+    assert!(
+        pom.contains(&format!("<kafka.version>{kafka}</kafka.version>")),
+        "{kafka}"
+    );
     let offsets = std::fs::read_to_string(dir.path().join("connect.offsets")).unwrap();
     let size = std::fs::metadata(&input).unwrap().len();
     let entries: Vec<(serde_json::Value, serde_json::Value)> =

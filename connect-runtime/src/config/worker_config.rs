@@ -68,6 +68,7 @@ const KNOWN_KEYS: &[&str] = &[
     "access.control.allow.methods",
     "response.http.headers.config",
     "rest.extension.classes",
+    super::rest_security::BASIC_AUTH_JAAS_CONFIG,
     crate::logging::LOG_FORMAT_CONFIG,
     super::auto_restart::AUTO_RESTART_ENABLE_CONFIG,
     super::auto_restart::AUTO_RESTART_MAX_ATTEMPTS_CONFIG,
@@ -129,6 +130,8 @@ pub struct WorkerConfig {
     pub offset_storage_file: Option<String>,
     /// `listeners`.
     pub listeners: Vec<String>,
+    /// HTTPS, admin listeners, CORS, response headers and basic authentication.
+    pub rest_security: super::RestSecurity,
     /// `log.format`, when set (else `CONNECT_LOG_FORMAT`, else text).
     pub log_format: Option<crate::logging::LogFormat>,
     /// `rest.advertised.host.name`.
@@ -277,6 +280,8 @@ impl WorkerConfig {
                 })
             })
             .transpose()?;
+        let listeners = list(get(&props, LISTENERS_CONFIG).unwrap_or("http://:8083"));
+        let rest_security = super::RestSecurity::parse(&props, &listeners)?;
         Ok(WorkerConfig {
             bootstrap_servers: list(
                 get(&props, BOOTSTRAP_SERVERS_CONFIG).unwrap_or("localhost:9092"),
@@ -295,7 +300,8 @@ impl WorkerConfig {
                 5_000,
             )?,
             offset_storage_file,
-            listeners: list(get(&props, LISTENERS_CONFIG).unwrap_or("http://:8083")),
+            listeners,
+            rest_security,
             log_format,
             rest_advertised_host_name: get(&props, REST_ADVERTISED_HOST_NAME_CONFIG)
                 .map(str::to_owned),

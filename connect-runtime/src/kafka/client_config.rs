@@ -171,7 +171,13 @@ pub fn admin_props(
     let mut p = ClientProps::new();
     p.insert("bootstrap.servers".into(), worker.bootstrap_servers.clone());
     p.insert("client.id".into(), client_id.to_owned());
-    p.extend(worker.originals_with_prefix("admin."));
+    // `admin.listeners` / `admin.listeners.https.*` are the REST server's, not the client's.
+    p.extend(
+        worker
+            .originals_with_prefix("admin.")
+            .into_iter()
+            .filter(|(k, _)| k != "listeners" && !k.starts_with("listeners.")),
+    );
     apply_overrides(&mut p, connector, "admin.override.", worker.override_policy)?;
     Ok(p)
 }

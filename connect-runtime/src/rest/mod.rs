@@ -6,7 +6,9 @@ mod forward;
 pub mod loggers;
 mod metrics;
 mod routes;
+mod security;
 pub mod server;
+mod tls;
 
 pub use error::{ErrorMessage, RestError};
 pub use loggers::install_log_control;
@@ -14,12 +16,10 @@ pub use routes::router;
 
 use std::net::SocketAddr;
 
-/// Turns a `listeners` entry (`http://:8083`, `http://0.0.0.0:8083`, `http://localhost:8083`)
+/// Turns a `listeners` entry (`http://:8083`, `https://0.0.0.0:8443`, `http://localhost:8083`)
 /// into an address to bind; an empty host means every interface, as in Apache.
 pub fn listener_address(listener: &str) -> Result<SocketAddr, String> {
-    let rest = listener.strip_prefix("http://").ok_or_else(|| {
-        format!("Unsupported listener {listener}: only http:// listeners are supported")
-    })?;
+    let (_, rest) = crate::config::rest_security::split_listener(listener)?;
     let (host, port) = rest
         .rsplit_once(':')
         .ok_or_else(|| format!("Listener {listener} has no port"))?;
@@ -54,6 +54,10 @@ mod tests {
                 .to_string(),
             "127.0.0.1:18083"
         );
-        assert!(listener_address("https://:8443").is_err());
+        assert_eq!(
+            listener_address("https://:8443").unwrap().to_string(),
+            "0.0.0.0:8443"
+        );
+        assert!(listener_address("ftp://:8443").is_err());
     }
 }

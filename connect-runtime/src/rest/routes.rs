@@ -45,6 +45,11 @@ struct ApiDoc;
 
 /// The REST routes over a herder, with `GET /openapi.json` describing them.
 pub fn router(herder: Arc<dyn Herder>) -> Router {
+    router_with_client(herder, reqwest::Client::new())
+}
+
+/// [`router`], forwarding requests to other workers with `client`.
+pub(super) fn router_with_client(herder: Arc<dyn Herder>, client: reqwest::Client) -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(server_info))
         .routes(routes!(health))
@@ -89,7 +94,7 @@ pub fn router(herder: Arc<dyn Herder>) -> Router {
         )
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
-            reqwest::Client::new(),
+            client,
             super::forward::forward,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -265,8 +270,6 @@ struct ServerInfo {
     /// The commit it was built from.
     commit: String,
     kafka_cluster_id: String,
-    /// The Apache Kafka release whose Connect REST API and formats it implements (ours).
-    apache_kafka_version: String,
 }
 
 #[utoipa::path(get, path = "/", tag = "root", responses((status = 200, body = ServerInfo)))]
@@ -275,7 +278,6 @@ async fn server_info(State(h): State<AppState>) -> Json<ServerInfo> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         commit: env!("CONNECT_GIT_COMMIT").to_owned(),
         kafka_cluster_id: h.kafka_cluster_id(),
-        apache_kafka_version: env!("CONNECT_APACHE_KAFKA_VERSION").to_owned(),
     })
 }
 
