@@ -34,7 +34,8 @@ def main():
     kc = KafkaConnect(url=url)
 
     info = kc.get_cluster_info()
-    assert set(info) == {"version", "commit", "kafka_cluster_id"}, info
+    # Apache's three fields, plus the Apache Kafka release implemented (ours).
+    assert set(info) == {"version", "commit", "kafka_cluster_id", "apache_kafka_version"}, info
 
     assert kc.list_connectors() == [], kc.list_connectors()
     plugins = kc.list_connector_plugins()

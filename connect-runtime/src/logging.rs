@@ -61,8 +61,7 @@ pub fn set_format(format: LogFormat) {
 }
 
 /// Logs what this worker is: its version, the commit it was built from, and the Apache Kafka
-/// release whose Connect it implements. `GET /` answers only Apache's three fields, so that
-/// strict clients keep parsing it; this line is where the Apache release is told.
+/// release whose Connect it implements (as `GET /` does).
 pub fn log_build_info() {
     tracing::info!(
         "Kafka Connect worker version {} (commit {}), implementing Apache Kafka Connect {}",

@@ -41,7 +41,12 @@ async fn every_endpoint_answers_like_apache() {
     assert_eq!(a.status, 200);
     assert_eq!(
         a.body.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["version", "commit", "kafka_cluster_id"]
+        [
+            "version",
+            "commit",
+            "kafka_cluster_id",
+            "apache_kafka_version"
+        ]
     );
     assert_eq!(a.body["version"], env!("CARGO_PKG_VERSION"));
     // Built in a git checkout: the commit is HEAD's.
@@ -54,6 +59,16 @@ async fn every_endpoint_answers_like_apache() {
     if let Some(head) = head {
         assert_eq!(a.body["commit"], head.as_str());
     }
+    let pom = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../interop/apache/pom.xml"
+    ))
+    .unwrap();
+    let kafka = a.body["apache_kafka_version"].as_str().unwrap();
+    assert!(
+        pom.contains(&format!("<kafka.version>{kafka}</kafka.version>")),
+        "{kafka}"
+    );
     let a = api.call("GET", "/health", None).await;
     assert_eq!(
         (a.status, a.body),

@@ -270,6 +270,8 @@ struct ServerInfo {
     /// The commit it was built from.
     commit: String,
     kafka_cluster_id: String,
+    /// The Apache Kafka release whose Connect REST API and formats it implements (ours).
+    apache_kafka_version: String,
 }
 
 #[utoipa::path(get, path = "/", tag = "root", responses((status = 200, body = ServerInfo)))]
@@ -278,6 +280,7 @@ async fn server_info(State(h): State<AppState>) -> Json<ServerInfo> {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         commit: env!("CONNECT_GIT_COMMIT").to_owned(),
         kafka_cluster_id: h.kafka_cluster_id(),
+        apache_kafka_version: env!("CONNECT_APACHE_KAFKA_VERSION").to_owned(),
     })
 }
 
