@@ -283,17 +283,25 @@ async fn metrics_parse_move_with_the_traffic_and_carry_apaches_names() {
     // Paused, the source's pause-ratio grows.
     let a = api.call("PUT", "/connectors/file-source/pause", None).await;
     assert_eq!(a.status, 202);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let (_, paused) = scrape(&api).await;
-    assert!(
-        get(
+    // The task sees the pause on its next loop: wait for it, as a busy machine may be slow.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (_, paused) = scrape(&api).await;
+        let ratio = get(
             &paused,
             &format!("{m}connector_task_metrics_pause_ratio"),
-            "file-source"
+            "file-source",
         )
-        .unwrap()
-            > 0.0
-    );
+        .unwrap();
+        if ratio > 0.0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "pause-ratio still {ratio} 15 s after the pause"
+        );
+    }
 
     // The tasks' clients report librdkafka's statistics under the Java clients' names.
     let client = |s: &Scrape, name: &str, id: &str| {
