@@ -37,4 +37,7 @@ if [ "$apache" = yes ]; then
     --test standalone_file --test rest_api --test rest_robustness --test kafka_connect_py \
     || status=$?
 fi
+# The author-facing crates and the examples package, build from their packages, and document
+# as the registry would.
+scripts/publish-check.sh || status=$?
 exit "$status"

@@ -311,5 +311,7 @@ pub(crate) fn tansu_binary() -> Result<PathBuf> {
             return Ok(p);
         }
     }
-    bail!("the tansu broker is not installed: run scripts/ensure-tansu.sh or set TANSU_BIN")
+    bail!(
+        "the tansu broker is not installed: install it with `cargo install tansu --version 0.6.0 --no-default-features --features dynostore`, or set TANSU_BIN to its path (in this repository, scripts/ensure-tansu.sh does either)"
+    )
 }

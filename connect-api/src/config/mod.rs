@@ -58,7 +58,7 @@ pub use info::{ConfigKeyInfo, ConfigValueInfo};
 pub use key::ConfigKey;
 pub use parsed::ParsedConfig;
 pub use password::Password;
-pub use props::ConfigProps;
+pub use props::{parse_list, with_prefix, ConfigProps};
 pub use provider::{
     config_provider_registrations, ConfigData, ConfigProvider, ConfigProviderRegistration,
 };

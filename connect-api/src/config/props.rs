@@ -40,6 +40,22 @@ impl_config_props! {
     [S: BuildHasher] IndexMap<String, Option<String>, S>, |v| v.as_deref();
 }
 
+/// The entries of `map` under `prefix`, with the prefix stripped (Java's
+/// `AbstractConfig.originalsWithPrefix`).
+pub fn with_prefix(map: &HashMap<String, String>, prefix: &str) -> HashMap<String, String> {
+    map.iter()
+        .filter_map(|(k, v)| k.strip_prefix(prefix).map(|s| (s.to_owned(), v.clone())))
+        .collect()
+}
+
+/// Parses a LIST value: comma-separated, items trimmed, `""` is empty.
+pub fn parse_list(value: &str) -> Vec<String> {
+    if value.trim().is_empty() {
+        return Vec::new();
+    }
+    value.split(',').map(|s| s.trim().to_owned()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,12 @@
 //! Finding plugins by class name or alias, with Apache Kafka Connect's alias rules.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{registrations, PluginFactory, PluginKind, PluginRegistration};
+use crate::config::ConfigError;
+use crate::errors::{ConnectError, Result};
+use crate::storage::{Converter, HeaderConverter, CONVERTER_TYPE_CONFIG};
+use crate::transforms::chain::lookup_reason;
 
 /// A plugin known to the registry.
 #[derive(Debug, Clone)]
@@ -192,6 +196,59 @@ impl PluginRegistry {
                 suggestions: self.suggestions(name, kinds),
             }),
         }
+    }
+
+    /// Creates the converter `class` names and configures it with `configs`, for keys or for
+    /// values, as the worker does for `key.converter` / `value.converter`. A name that does
+    /// not resolve is an invalid value of `key` (e.g. `value.converter`).
+    pub fn new_converter(
+        &self,
+        key: &str,
+        class: &str,
+        configs: &HashMap<String, String>,
+        is_key: bool,
+    ) -> Result<Box<dyn Converter>> {
+        let desc = self
+            .find(class, &[PluginKind::Converter])
+            .map_err(|e| self.invalid_plugin(key, class, e))?;
+        let PluginFactory::Converter(new) = desc.factory else {
+            return Err(ConnectError::other(format!("{class} is not a converter")));
+        };
+        let mut converter = new();
+        converter.configure(configs, is_key)?;
+        Ok(converter)
+    }
+
+    /// Creates the header converter `class` names and configures it with `configs` (plus
+    /// `converter.type=header`, as Apache's worker adds), as the worker does for
+    /// `header.converter`.
+    pub fn new_header_converter(
+        &self,
+        key: &str,
+        class: &str,
+        configs: &HashMap<String, String>,
+    ) -> Result<Box<dyn HeaderConverter>> {
+        let desc = self
+            .find(class, &[PluginKind::HeaderConverter])
+            .map_err(|e| self.invalid_plugin(key, class, e))?;
+        let PluginFactory::HeaderConverter(new) = desc.factory else {
+            return Err(ConnectError::other(format!(
+                "{class} is not a header converter"
+            )));
+        };
+        let mut configs = configs.clone();
+        configs.insert(CONVERTER_TYPE_CONFIG.to_owned(), "header".to_owned());
+        let mut converter = new();
+        converter.configure(&configs)?;
+        Ok(converter)
+    }
+
+    fn invalid_plugin(&self, key: &str, class: &str, err: LookupError) -> ConnectError {
+        ConnectError::Config(ConfigError::invalid(
+            key,
+            Some(class),
+            lookup_reason(self, class, err),
+        ))
     }
 
     /// Class names of the wanted kinds whose class name or aliases resemble `name`, closest

@@ -1,6 +1,8 @@
 //! Single message transformations and predicates (Apache's
 //! `org.apache.kafka.connect.transforms`).
 
+pub mod chain;
+
 use std::collections::HashMap;
 
 use crate::config::ConfigDef;

@@ -12,10 +12,7 @@ pub const NAME_CONFIG: &str = "name";
 pub const CONNECTOR_CLASS_CONFIG: &str = "connector.class";
 /// `tasks.max`.
 pub const TASKS_MAX_CONFIG: &str = "tasks.max";
-/// `transforms`.
-pub const TRANSFORMS_CONFIG: &str = "transforms";
-/// `predicates`.
-pub const PREDICATES_CONFIG: &str = "predicates";
+pub use connect_api::transforms::chain::{PREDICATES_CONFIG, TRANSFORMS_CONFIG};
 /// `errors.tolerance`.
 pub const ERRORS_TOLERANCE_CONFIG: &str = "errors.tolerance";
 /// `errors.log.enable`.
@@ -63,13 +60,7 @@ fn get<'a>(props: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
     props.get(key).map(|s| s.trim())
 }
 
-/// Parses a LIST value: comma-separated, items trimmed, `""` is empty.
-pub fn parse_list(value: &str) -> Vec<String> {
-    if value.trim().is_empty() {
-        return Vec::new();
-    }
-    value.split(',').map(|s| s.trim().to_owned()).collect()
-}
+pub use connect_api::config::parse_list;
 
 impl ConnectorConfig {
     /// Parses and checks the common keys; every problem is reported, each naming its key.

@@ -323,12 +323,7 @@ impl WorkerConfig {
     }
 }
 
-/// The entries of `map` under `prefix`, with the prefix stripped.
-pub fn with_prefix(map: &HashMap<String, String>, prefix: &str) -> HashMap<String, String> {
-    map.iter()
-        .filter_map(|(k, v)| k.strip_prefix(prefix).map(|s| (s.to_owned(), v.clone())))
-        .collect()
-}
+pub use connect_api::config::with_prefix;
 
 #[cfg(test)]
 mod tests {

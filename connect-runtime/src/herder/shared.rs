@@ -88,9 +88,9 @@ pub(crate) fn validate(worker: &Worker, config: &Props) -> HerderResult<Accepted
     let registry = &worker.registry;
     let mut errors: Vec<String> = Vec::new();
     let chain = if v.desc.kind() == PluginKind::Sink {
-        crate::worker::transformation_chain::TransformationChain::<connect_api::sink::SinkRecord>::from_config(config, registry).err()
+        connect_api::transforms::chain::TransformationChain::<connect_api::sink::SinkRecord>::from_config(config, registry).err()
     } else {
-        crate::worker::transformation_chain::TransformationChain::<
+        connect_api::transforms::chain::TransformationChain::<
             connect_api::source::SourceRecord,
         >::from_config(config, registry)
         .err()

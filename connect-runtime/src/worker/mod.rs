@@ -20,17 +20,15 @@ pub mod source_task;
 mod status;
 pub mod submitted_records;
 pub mod topic_creation;
-pub mod transformation_chain;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use connect_api::config::ConfigError;
 use connect_api::connector::{ConnectorContext, Props};
 use connect_api::errors::{ConnectError, Result};
 use connect_api::plugin::{PluginDesc, PluginFactory, PluginKind, PluginRegistry};
-use connect_api::storage::{Converter, HeaderConverter, CONVERTER_TYPE_CONFIG};
+use connect_api::storage::{Converter, HeaderConverter};
 use tokio::sync::{oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -53,7 +51,7 @@ pub type Converters = (
     Box<dyn Converter>,
     Box<dyn HeaderConverter>,
 );
-use transformation_chain::{lookup_reason, TransformationChain};
+use connect_api::transforms::chain::TransformationChain;
 
 /// How long a connector's `stop` may take (Apache's `CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS`).
 const CONNECTOR_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -129,19 +127,6 @@ fn report_outcome(
             status.on_task_state(id, State::Failed, Some(e.trace()));
         }
     }
-}
-
-fn converter_error(
-    key: &str,
-    class: &str,
-    registry: &PluginRegistry,
-    err: connect_api::plugin::LookupError,
-) -> ConnectError {
-    ConnectError::Config(ConfigError::invalid(
-        key,
-        Some(class),
-        lookup_reason(registry, class, err),
-    ))
 }
 
 impl Worker {
@@ -438,44 +423,19 @@ impl Worker {
                 ),
             }
         };
-        let mut out: Vec<Box<dyn Converter>> = Vec::with_capacity(2);
-        for (role, worker_class, is_key) in [
-            ("key", &self.config.key_converter, true),
-            ("value", &self.config.value_converter, false),
-        ] {
-            let (class, props) = pick(role, worker_class);
-            let desc = self
-                .registry
-                .find(&class, &[PluginKind::Converter])
-                .map_err(|e| {
-                    converter_error(&format!("{role}.converter"), &class, &self.registry, e)
-                })?;
-            let PluginFactory::Converter(new) = desc.factory else {
-                return Err(ConnectError::other(format!("{class} is not a converter")));
-            };
-            let mut converter = new();
-            converter.configure(&props, is_key)?;
-            out.push(converter);
-        }
-        let (class, mut props) = pick("header", &self.config.header_converter);
-        let desc = self
+        let (class, props) = pick("key", &self.config.key_converter);
+        let key = self
             .registry
-            .find(&class, &[PluginKind::HeaderConverter])
-            .map_err(|e| converter_error("header.converter", &class, &self.registry, e))?;
-        let PluginFactory::HeaderConverter(new) = desc.factory else {
-            return Err(ConnectError::other(format!(
-                "{class} is not a header converter"
-            )));
-        };
-        props.insert(CONVERTER_TYPE_CONFIG.to_owned(), "header".to_owned());
-        let mut header = new();
-        header.configure(&props)?;
-        let value = out.pop();
-        let key = out.pop();
-        match (key, value) {
-            (Some(k), Some(v)) => Ok((k, v, header)),
-            _ => Err(ConnectError::other("converter setup failed")),
-        }
+            .new_converter("key.converter", &class, &props, true)?;
+        let (class, props) = pick("value", &self.config.value_converter);
+        let value = self
+            .registry
+            .new_converter("value.converter", &class, &props, false)?;
+        let (class, props) = pick("header", &self.config.header_converter);
+        let header = self
+            .registry
+            .new_header_converter("header.converter", &class, &props)?;
+        Ok((key, value, header))
     }
 
     /// Starts one task of a connector on its own thread.

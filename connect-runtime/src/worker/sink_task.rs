@@ -23,10 +23,10 @@ use tokio_util::sync::CancellationToken;
 use super::dead_letter_queue::DeadLetterQueue;
 use super::errant_records::ErrantRecords;
 use super::error_handler::{ErrorHandler, Stage};
-use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
 use crate::config::connector_config::SinkTopics;
 use crate::metrics::{RunState, TaskMetrics};
+use connect_api::transforms::chain::TransformationChain;
 
 /// Records fetched per `put` at most (Java's `max.poll.records` default).
 const MAX_BATCH: usize = 500;

@@ -20,12 +20,12 @@ use super::error_handler::{ErrorHandler, Stage};
 use super::offset_committer::OffsetCommitter;
 use super::submitted_records::{Ack, Submission, SubmittedRecords};
 use super::topic_creation::TopicCreation;
-use super::transformation_chain::TransformationChain;
 use super::{State, TargetState, TaskId, TaskStatusListener};
 use crate::config::connector_config::ToleranceType;
 use crate::kafka::{to_client_config, ClientProps};
 use crate::metrics::{RunState, TaskMetrics};
 use crate::storage::{ConnectorOffsetReader, OffsetBackingStore};
+use connect_api::transforms::chain::TransformationChain;
 
 /// At most this many records may wait for acknowledgement before the task stops polling;
 /// bounds memory and keeps the offsets close to what was sent.

@@ -73,29 +73,3 @@ impl SinkTask for CollectTask {
 }
 
 connect_api::sink_connector!(CollectSink, CollectTask);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn records_become_durable_on_flush() {
-        let mut task = CollectTask::default();
-        task.start(Props::new()).await.unwrap();
-        let record = SinkRecord::new(
-            "t",
-            0,
-            None,
-            Value::Null,
-            Some(STRING_SCHEMA.clone()),
-            "hi".into(),
-            7,
-        );
-        task.put(std::slice::from_ref(&record)).await.unwrap();
-        assert!(STORE.lock().unwrap().is_empty());
-        let offsets = HashMap::from([(TopicPartition::new("t", 0), OffsetAndMetadata::new(8))]);
-        let committed = task.pre_commit(offsets.clone()).await.unwrap();
-        assert_eq!(committed, offsets);
-        assert_eq!(*STORE.lock().unwrap(), ["t:7=hi"]);
-    }
-}

@@ -1,10 +1,18 @@
 //! A source connector that emits `count #1`, `count #2`, ... to the topic named by `topic`,
-//! resuming after the last committed count. It shows the whole author's surface: a connector
-//! that hands its config to one task, a task that reads its committed offset and polls, and
-//! the one-line registration.
+//! resuming after the last committed count. It shows the whole author's surface: a typed
+//! configuration, a connector that hands it to one task, a task that reads its committed
+//! offset and polls, and the one-line registration.
 use std::sync::Arc;
 
+use connect_api::config::ConnectConfig;
 use connect_api::prelude::*;
+
+/// The connector's configuration; the doc comments are what the REST API shows.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct CounterConfig {
+    /// The topic to write the counts to.
+    pub topic: String,
+}
 
 #[derive(Default)]
 pub struct CounterSource {
@@ -14,17 +22,20 @@ pub struct CounterSource {
 #[async_trait]
 impl SourceConnector for CounterSource {
     async fn start(&mut self, props: Props) -> Result<()> {
+        // Fail early, with Apache's message naming the key, on a bad configuration.
+        CounterConfig::from_props(&props)?;
         self.props = props;
         Ok(())
     }
     fn task_configs(&self, _max_tasks: usize) -> Result<Vec<Props>> {
+        // One counter: one task, whatever tasks.max allows.
         Ok(vec![self.props.clone()])
     }
     async fn stop(&mut self) -> Result<()> {
         Ok(())
     }
     fn config(&self) -> ConfigDef {
-        ConfigDef::new()
+        CounterConfig::config_def()
     }
 }
 
@@ -45,10 +56,8 @@ impl SourceTask for CounterTask {
         self.context = Some(context);
     }
     async fn start(&mut self, props: Props) -> Result<()> {
-        self.topic = props
-            .get("topic")
-            .cloned()
-            .ok_or_else(|| ConnectError::other("topic is required"))?;
+        let config = CounterConfig::from_props(&props)?;
+        self.topic = config.topic;
         if let Some(ctx) = &self.context {
             let committed = ctx.offset_storage_reader().offset(&partition()).await?;
             self.count = committed
@@ -75,47 +84,3 @@ impl SourceTask for CounterTask {
 }
 
 connect_api::source_connector!(CounterSource, CounterTask);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use connect_api::storage::OffsetStorageReader;
-
-    struct Committed(i64);
-    #[async_trait]
-    impl OffsetStorageReader for Committed {
-        async fn offset(&self, _p: &SourcePartition) -> Result<Option<SourceOffset>> {
-            Ok(Some(SourceOffset::from([(
-                "count".into(),
-                Value::Int64(self.0),
-            )])))
-        }
-    }
-    struct Ctx(Arc<Committed>);
-    impl SourceTaskContext for Ctx {
-        fn configs(&self) -> Props {
-            Props::new()
-        }
-        fn offset_storage_reader(&self) -> Arc<dyn OffsetStorageReader> {
-            self.0.clone()
-        }
-    }
-
-    #[tokio::test]
-    async fn resumes_after_the_committed_count() {
-        let mut task = CounterTask::default();
-        task.initialize(Arc::new(Ctx(Arc::new(Committed(41)))));
-        task.start(Props::from([("topic".into(), "numbers".into())]))
-            .await
-            .unwrap();
-        let records = task.poll().await.unwrap();
-        assert_eq!(records[0].value, Value::from("count #42"));
-        assert_eq!(records[0].topic, "numbers");
-    }
-
-    #[test]
-    fn is_registered_under_its_aliases() {
-        let registry = connect_api::plugin::PluginRegistry::linked();
-        assert!(registry.resolve("CounterSource").is_some());
-    }
-}

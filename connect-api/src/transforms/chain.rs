@@ -1,18 +1,21 @@
 //! The per-task chain of transformations, each optionally guarded by a predicate (Apache's
-//! `TransformationChain` / `TransformationStage`).
+//! `TransformationChain` / `TransformationStage`), built from a connector configuration's
+//! `transforms` and `predicates` keys exactly as the worker builds it.
 
 use std::collections::HashMap;
 
-use connect_api::config::ConfigError;
-use connect_api::connector::ConnectRecord;
-use connect_api::errors::{ConnectError, Result};
-use connect_api::plugin::{PluginFactory, PluginKind, PluginRegistry};
-use connect_api::sink::SinkRecord;
-use connect_api::source::SourceRecord;
-use connect_api::transforms::{Predicate, Transformation};
+use crate::config::{parse_list, with_prefix, ConfigError};
+use crate::connector::ConnectRecord;
+use crate::errors::{ConnectError, Result};
+use crate::plugin::{LookupError, PluginFactory, PluginKind, PluginRegistry};
+use crate::sink::SinkRecord;
+use crate::source::SourceRecord;
+use crate::transforms::{Predicate, Transformation};
 
-use crate::config::connector_config::{parse_list, PREDICATES_CONFIG, TRANSFORMS_CONFIG};
-use crate::config::with_prefix;
+/// The connector key listing the transformation aliases, in order.
+pub const TRANSFORMS_CONFIG: &str = "transforms";
+/// The connector key listing the predicate aliases.
+pub const PREDICATES_CONFIG: &str = "predicates";
 
 /// Record types the chain works on: picks the matching factory of a plugin.
 pub trait ChainRecord: ConnectRecord {
@@ -235,11 +238,7 @@ impl<R: ChainRecord> TransformationChain<R> {
 
 /// The reason text for a plugin that could not be found: Apache's, plus close matches and,
 /// for an abstract `Cast`-style name, the concrete `$Key`/`$Value` classes.
-pub fn lookup_reason(
-    registry: &PluginRegistry,
-    class: &str,
-    err: connect_api::plugin::LookupError,
-) -> String {
+pub fn lookup_reason(registry: &PluginRegistry, class: &str, err: LookupError) -> String {
     let nested: Vec<&str> = registry
         .plugins()
         .iter()
