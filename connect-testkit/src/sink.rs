@@ -173,6 +173,7 @@ pub struct SinkTaskHarness {
     /// Records per `put`, at most.
     pub max_batch: usize,
     starts: usize,
+    rotation: usize,
 }
 
 impl SinkTaskHarness {
@@ -211,6 +212,7 @@ impl SinkTaskHarness {
             pipeline: None,
             max_batch: MAX_POLL_RECORDS,
             starts: 0,
+            rotation: 0,
         }
     }
 
@@ -374,7 +376,16 @@ impl SinkTaskHarness {
         }
         let mut batch: Vec<SinkRecord> = Vec::new();
         let mut ends: Vec<(TopicPartition, i64)> = Vec::new();
-        for (tp, &from) in &self.positions {
+        // Start at another partition each round, so that a small batch does not starve the
+        // later partitions (a consumer's fetches rotate over them too).
+        let first = self.rotation % self.positions.len().max(1);
+        self.rotation = first + 1;
+        let order = self
+            .positions
+            .iter()
+            .skip(first)
+            .chain(self.positions.iter().take(first));
+        for (tp, &from) in order {
             if paused.contains(tp) || batch.len() >= self.max_batch {
                 continue;
             }
