@@ -68,11 +68,9 @@ fn text(partition: i32, value: &str) -> SinkRecord {
     )
 }
 
-fn recorder() -> (
-    SinkTaskHarness,
-    Arc<Mutex<Vec<String>>>,
-    Arc<Mutex<Vec<TopicPartition>>>,
-) {
+type Shared<T> = Arc<Mutex<Vec<T>>>;
+
+fn recorder() -> (SinkTaskHarness, Shared<String>, Shared<TopicPartition>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let closed = Arc::new(Mutex::new(Vec::new()));
     let (s, c) = (seen.clone(), closed.clone());
@@ -153,7 +151,7 @@ async fn a_rebalance_commits_and_closes_what_is_revoked() -> Result<()> {
     assert_eq!(h.committed().get(&p0), Some(&1));
     assert_eq!(
         *closed.lock().unwrap_or_else(|e| e.into_inner()),
-        [p0.clone()]
+        std::slice::from_ref(&p0)
     );
     assert!(h.assignment().is_empty());
     h.send(text(0, "a1"));
