@@ -119,6 +119,9 @@ pub struct DistributedConfig {
     pub rebalance_timeout: Duration,
     /// `worker.sync.timeout.ms`.
     pub worker_sync_timeout: Duration,
+    /// `worker.unsync.backoff.ms`: how long a worker that could not read the config topic
+    /// to the leader's offset stays out of the group.
+    pub worker_unsync_backoff: Duration,
     /// How long a departed worker's work waits for it: `scheduled.rebalance.max.delay.ms`
     /// when set, else [`DEFAULT_LOST_WORK_DELAY`].
     pub lost_work_delay: Duration,
@@ -267,6 +270,7 @@ impl DistributedConfig {
             heartbeat_interval: ms(&props, "heartbeat.interval.ms", 3_000)?,
             rebalance_timeout: ms(&props, "rebalance.timeout.ms", 60_000)?,
             worker_sync_timeout: ms(&props, "worker.sync.timeout.ms", 3_000)?,
+            worker_unsync_backoff: ms(&props, "worker.unsync.backoff.ms", 300_000)?,
             lost_work_delay,
             protocol,
             key_ttl: ms(&props, "inter.worker.key.ttl.ms", 3_600_000)?,
@@ -315,12 +319,16 @@ mod tests {
         assert_eq!(c.heartbeat_interval, Duration::from_secs(3));
         assert_eq!(c.protocol, ConnectProtocol::Sessioned);
         assert_eq!(c.lost_work_delay, DEFAULT_LOST_WORK_DELAY);
+        assert_eq!(c.worker_sync_timeout, Duration::from_secs(3));
+        assert_eq!(c.worker_unsync_backoff, Duration::from_secs(300));
         let mut p = base();
+        p.push(("worker.unsync.backoff.ms", "2000"));
         p.push(("scheduled.rebalance.max.delay.ms", "300000"));
         p.push(("connect.protocol", "COMPATIBLE"));
         let c = DistributedConfig::parse(props(&p)).unwrap();
         assert_eq!(c.lost_work_delay, Duration::from_secs(300));
         assert_eq!(c.protocol, ConnectProtocol::Compatible);
+        assert_eq!(c.worker_unsync_backoff, Duration::from_secs(2));
     }
 
     #[test]

@@ -113,6 +113,8 @@ pub struct DistributedSettings {
     pub heartbeat_interval: Duration,
     /// `worker.sync.timeout.ms`.
     pub worker_sync_timeout: Duration,
+    /// `worker.unsync.backoff.ms`.
+    pub worker_unsync_backoff: Duration,
     /// How long a departed worker's work waits for it.
     pub lost_work_delay: Duration,
     /// `connect.protocol`.
@@ -151,6 +153,7 @@ impl DistributedSettings {
             cluster_id,
             heartbeat_interval: config.heartbeat_interval,
             worker_sync_timeout: config.worker_sync_timeout,
+            worker_unsync_backoff: config.worker_unsync_backoff,
             lost_work_delay: config.lost_work_delay,
             protocol: config.protocol,
             key_ttl: config.key_ttl,
@@ -821,10 +824,22 @@ impl DistributedHerder {
             match tokio::time::timeout(sync, self.configs.refresh()).await {
                 Ok(read) => read?,
                 Err(_) => {
+                    // As Apache: a worker that cannot catch up leaves the group and stays out
+                    // for worker.unsync.backoff.ms, so that the others take its share now.
+                    // Unlike Apache it also stops what it ran, so that nothing runs twice
+                    // while the others hold that share.
+                    let backoff = self.settings.worker_unsync_backoff;
                     tracing::warn!(
-                        "Could not read the config topic to the leader's offset within {sync:?}; rejoining"
+                        "Could not read the config topic to the leader's offset within {sync:?} (worker.sync.timeout.ms); leaving the group for {backoff:?} (worker.unsync.backoff.ms)"
                     );
-                    return Ok(Some(Duration::from_secs(1)));
+                    let all: BTreeSet<Item> = local.handled.clone();
+                    self.stop_here(&mut local, &all, true).await;
+                    lock(&self.cluster).assignment.clear();
+                    drop(local);
+                    if let Err(e) = member.leave().await {
+                        tracing::warn!("Could not leave the group: {e}");
+                    }
+                    return Ok(Some(backoff));
                 }
             }
             if self.configs.offset() < a.config_offset {
