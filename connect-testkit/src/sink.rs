@@ -162,7 +162,7 @@ pub struct Delivery {
 pub struct SinkTaskHarness {
     factory: SinkTaskFactory,
     props: Props,
-    subscription: Subscription,
+    subscription: Result<Subscription>,
     state: Arc<Mutex<ContextState>>,
     reporter: Option<Arc<dyn ErrantRecordReporter>>,
     task: Option<Box<dyn SinkTask>>,
@@ -198,7 +198,8 @@ impl SinkTaskHarness {
                 .is_some_and(|v| v.trim() == "true");
         let reporter: Option<Arc<dyn ErrantRecordReporter>> =
             tolerant.then(|| Arc::new(Reporter(state.clone())) as _);
-        let subscription = Subscription::from_props(&props).unwrap_or(Subscription::All);
+        // A bad `topics.regex` fails `start`, as it fails the worker's consumer.
+        let subscription = Subscription::from_props(&props);
         SinkTaskHarness {
             factory,
             props,
@@ -300,6 +301,9 @@ impl SinkTaskHarness {
                 "the task is already running; stop or crash it first",
             ));
         }
+        if let Err(e) = &self.subscription {
+            return Err(ConnectError::other(e.to_string()));
+        }
         {
             let mut s = lock(&self.state);
             s.assignment.clear();
@@ -334,7 +338,12 @@ impl SinkTaskHarness {
         let new: Vec<TopicPartition> = self
             .log
             .keys()
-            .filter(|tp| self.subscription.includes(&tp.topic) && !assigned.contains(tp))
+            .filter(|tp| {
+                self.subscription
+                    .as_ref()
+                    .is_ok_and(|s| s.includes(&tp.topic))
+                    && !assigned.contains(tp)
+            })
             .cloned()
             .collect();
         if new.is_empty() {

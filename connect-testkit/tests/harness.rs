@@ -273,3 +273,42 @@ async fn polled_records_reach_kafka_transformed_and_converted() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn topics_regex_matches_whole_names_and_a_bad_one_fails_start() -> Result<()> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let factory: connect_testkit::sink::SinkTaskFactory = Arc::new(move || {
+        Box::new(Recorder {
+            seen: s.clone(),
+            ..Recorder::default()
+        })
+    });
+    let props = Props::from([("topics.regex".to_owned(), "orders".to_owned())]);
+    let mut h = SinkTaskHarness::with_factory(factory.clone(), props);
+    for topic in ["orders", "orders-dlq"] {
+        h.send(SinkRecord::new(
+            topic,
+            0,
+            None,
+            Value::Null,
+            None,
+            "v".into(),
+            0,
+        ));
+    }
+    h.start().await?;
+    h.deliver_all(5).await?;
+    assert_eq!(taken(&seen), ["orders/0/0=v"]);
+
+    let bad = Props::from([("topics.regex".to_owned(), "(".to_owned())]);
+    let mut h = SinkTaskHarness::with_factory(factory, bad);
+    let err = h
+        .start()
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("topics.regex"), "{err}");
+    Ok(())
+}
