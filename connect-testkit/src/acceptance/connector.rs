@@ -12,7 +12,9 @@ use connect_api::sink::SinkConnector;
 use connect_api::source::{SourceConnector, SourceConnectorContext};
 use connect_api::storage::OffsetStorageReader;
 
-use super::report::Verdict;
+use super::checks;
+use super::report::{Report, Verdict};
+use super::stop::StartOutcome;
 use crate::isolated::{on_own_thread, Outcome};
 use crate::offsets::MemoryOffsetStore;
 
@@ -223,9 +225,7 @@ pub(crate) fn check_missing_keys(
     factory: &ConnectorFactory,
     def: &ConfigDef,
     props: &Props,
-    start_task: &dyn Fn(
-        Props,
-    ) -> std::result::Result<std::result::Result<(), ConnectError>, String>,
+    start_task: &dyn Fn(Props) -> StartOutcome,
 ) -> Verdict {
     let mut problems = Vec::new();
     for key in def.keys().filter(|k| k.is_required()) {
@@ -333,4 +333,32 @@ pub(crate) fn empty_config_panics(factory: &ConnectorFactory) -> Option<String> 
         Err(e) if e.contains("panicked") => Some(e),
         _ => None,
     }
+}
+
+/// The checks of the connector half, added to `report` in order; returns the first task
+/// configuration for the task checks, or `None` when `config()` itself failed (the report
+/// says so).
+pub(crate) fn run_connector_checks(
+    report: &mut Report,
+    factory: &ConnectorFactory,
+    props: &Props,
+    start_task: &dyn Fn(Props) -> StartOutcome,
+) -> Option<std::result::Result<Props, String>> {
+    let def = match config_def(factory) {
+        Ok(def) => def,
+        Err(e) => {
+            report.add(checks::CONFIG_DOCUMENTED, Verdict::Failed(e));
+            return None;
+        }
+    };
+    report.add(checks::CONFIG_DOCUMENTED, check_documented(&def));
+    report.add(
+        checks::MISSING_KEYS_REPORTED,
+        check_missing_keys(factory, &def, props, start_task),
+    );
+    report.add(
+        checks::TASK_CONFIGS_BOUNDED,
+        check_task_configs(factory, props),
+    );
+    Some(first_task_config(factory, props))
 }

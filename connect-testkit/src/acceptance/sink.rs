@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use connect_api::connector::Props;
 use connect_api::data::{Value, BYTES_SCHEMA, STRING_SCHEMA};
-use connect_api::errors::ConnectError;
 use connect_api::plugin::{LookupError, PluginFactory, PluginKind, PluginRegistry};
 use connect_api::sink::{SinkConnector, SinkRecord, SinkTask};
 
@@ -121,25 +120,16 @@ impl SinkAcceptance {
     pub fn run(self) -> Report {
         let mut report = Report::new(&self.subject);
         let factory = ConnectorFactory::Sink(self.connector.clone());
-        let def = match connector::config_def(&factory) {
-            Ok(def) => def,
-            Err(e) => {
-                report.add(checks::CONFIG_DOCUMENTED, Verdict::Failed(e));
-                return report;
-            }
-        };
-        report.add(checks::CONFIG_DOCUMENTED, connector::check_documented(&def));
         let task = self.task.clone();
-        let start_task = move |props: Props| start_task_once(&task, props);
-        report.add(
-            checks::MISSING_KEYS_REPORTED,
-            connector::check_missing_keys(&factory, &def, &self.props, &start_task),
-        );
-        report.add(
-            checks::TASK_CONFIGS_BOUNDED,
-            connector::check_task_configs(&factory, &self.props),
-        );
-        let task_props = connector::first_task_config(&factory, &self.props);
+        let start_task = move |props: Props| {
+            let task = task.clone();
+            stop::start_and_stop(move || SinkTaskHarness::with_factory(task, props))
+        };
+        let Some(task_props) =
+            connector::run_connector_checks(&mut report, &factory, &self.props, &start_task)
+        else {
+            return report;
+        };
         let topic = self.topic();
         report.add(
             checks::ACKNOWLEDGES_ONLY_PERSISTED,
@@ -311,27 +301,6 @@ fn text_record(topic: &str, partition: i32, value: &str) -> SinkRecord {
         Value::from(value),
         0,
     )
-}
-
-/// Starts and stops one task instance with `props` on a thread of its own.
-fn start_task_once(
-    factory: &SinkTaskFactory,
-    props: Props,
-) -> Result<Result<(), ConnectError>, String> {
-    let factory = factory.clone();
-    let budget = Duration::from_secs(30);
-    match on_own_thread("acceptance-task", budget, move || async move {
-        let mut h = SinkTaskHarness::with_factory(factory, props);
-        h.start().await?;
-        h.stop().await
-    }) {
-        Outcome::Done(r) => Ok(r),
-        Outcome::Panicked(m) => Err(format!("the task panicked while starting: {m}")),
-        Outcome::TimedOut => Err(format!(
-            "the task had not started and stopped after {} s",
-            budget.as_secs()
-        )),
-    }
 }
 
 async fn acknowledged_check(

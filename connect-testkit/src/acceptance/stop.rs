@@ -4,11 +4,11 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use connect_api::errors::Result;
+use connect_api::errors::{ConnectError, Result};
 use connect_api::prelude::async_trait;
 
 use super::report::Verdict;
-use crate::isolated::panic_message;
+use crate::isolated::{on_own_thread, panic_message, Outcome};
 use crate::sink::SinkTaskHarness;
 use crate::source::SourceTaskHarness;
 
@@ -138,3 +138,27 @@ where
         )),
     }
 }
+
+/// Starts and stops one task instance (the harness `make` builds) on a thread of its own.
+pub(crate) fn start_and_stop<B, F>(make: F) -> std::result::Result<Result<()>, String>
+where
+    B: Busy + 'static,
+    F: FnOnce() -> B + Send + 'static,
+{
+    let budget = Duration::from_secs(30);
+    match on_own_thread("acceptance-task", budget, move || async move {
+        let mut task = make();
+        task.start().await?;
+        task.stop().await
+    }) {
+        Outcome::Done(r) => Ok(r),
+        Outcome::Panicked(m) => Err(format!("the task panicked while starting: {m}")),
+        Outcome::TimedOut => Err(format!(
+            "the task had not started and stopped after {} s",
+            budget.as_secs()
+        )),
+    }
+}
+
+/// What [`start_and_stop`] gives back, for the connector checks.
+pub(crate) type StartOutcome = std::result::Result<std::result::Result<(), ConnectError>, String>;
