@@ -6,7 +6,7 @@
 # warnings as errors). Without a reachable registry it packages offline instead, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-crates=(connect-api connect-converters connect-transforms connect-file connect-runtime
+crates=(connect-api connect-converters connect-transforms connect-file connect-mirror connect-runtime
         connect-testbed connect-testkit counter-source collect-sink)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done

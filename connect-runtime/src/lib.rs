@@ -13,6 +13,7 @@
 // Link the built-in plugin crates so their registrations are part of every worker.
 extern crate connect_converters;
 extern crate connect_file;
+extern crate connect_mirror;
 extern crate connect_transforms;
 
 pub mod config;

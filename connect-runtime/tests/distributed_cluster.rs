@@ -733,27 +733,39 @@ async fn a_fourth_worker_takes_a_share_and_no_task_ever_runs_twice() {
         "one task moves to the new worker: {owners_before:?} → {owners_after:?}"
     );
 
-    let records = status_records(&broker.bootstrap, &status_topic);
-    assert_one_holder_at_a_time(&records);
     // The moved task's handover is in the topic: stopped by its old worker, then running on
-    // the new one at a later generation.
+    // the new one at a later generation. Statuses are written without waiting, so the new
+    // worker's may reach the topic a little after its REST answer shows it.
     let task = moved[0];
-    let history: Vec<&StatusRecord> = records
-        .iter()
-        .map(|(_, r)| r)
-        .filter(|r| r.0 == format!("status-task-{task}"))
-        .collect();
-    let stopped = history
-        .iter()
-        .rposition(|r| r.1.as_deref() == Some("UNASSIGNED") && r.2 == owners_before[task])
-        .unwrap_or_else(|| panic!("{task} was not released by its worker: {history:?}"));
-    let resumed = &history[stopped + 1..];
-    assert!(
-        resumed.iter().any(|r| r.1.as_deref() == Some("RUNNING")
-            && r.2 == new_id
-            && r.3 > history[stopped].3),
-        "{task} did not run on {new_id} after its release: {history:?}"
-    );
+    let handed_over = |records: &[(i32, StatusRecord)]| {
+        let history: Vec<&StatusRecord> = records
+            .iter()
+            .map(|(_, r)| r)
+            .filter(|r| r.0 == format!("status-task-{task}"))
+            .collect();
+        let stopped = history
+            .iter()
+            .rposition(|r| r.1.as_deref() == Some("UNASSIGNED") && r.2 == owners_before[task])
+            .unwrap_or_else(|| panic!("{task} was not released by its worker: {history:?}"));
+        let ok = history[stopped + 1..].iter().any(|r| {
+            r.1.as_deref() == Some("RUNNING") && r.2 == new_id && r.3 > history[stopped].3
+        });
+        (ok, format!("{history:?}"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let records = loop {
+        let records = status_records(&broker.bootstrap, &status_topic);
+        let (ok, history) = handed_over(&records);
+        if ok {
+            break records;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{task} did not run on {new_id} after its release: {history}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_one_holder_at_a_time(&records);
     // Tasks that stayed were never stopped: no record about them since the join.
     let mut seen: BTreeMap<i32, usize> = BTreeMap::new();
     for (p, (key, state, worker, _)) in &records {
@@ -1235,4 +1247,100 @@ async fn a_failed_task_is_restarted_by_the_worker_running_it() {
             "{text}"
         );
     }
+}
+
+/// A restart asked for while the group has yet to rebalance for a new connector waits for
+/// the round up to `worker.sync.timeout.ms`, then answers Apache's 409 (`RebalanceNeeded`)
+/// instead of acting on the assignment from before; once the group has rebalanced, the same
+/// request is carried out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_before_the_group_rebalances_for_a_new_connector_answers_409() {
+    if !apache_available("a_restart_before_the_group_rebalances_answers_409") {
+        return;
+    }
+    let _one_cluster_at_a_time = SERIAL.lock().await;
+    let broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let group = "cluster-rebalance-needed";
+    // A frozen member holds a round up until its session ends: 30 s, well past the wait.
+    let extra = ["session.timeout.ms=30000", "worker.sync.timeout.ms=2000"];
+    let mut leader = Node::start(dir.path(), &broker.bootstrap, group, &extra);
+    leader.healthy().await;
+    let mut follower = Node::start(dir.path(), &broker.bootstrap, group, &extra);
+    follower.healthy().await;
+    let input = dir.path().join("in.txt");
+    append_lines(&input, 0, 10);
+    broker
+        .topic_for_producing("rebalance-needed")
+        .await
+        .unwrap();
+    create(
+        &leader.api,
+        "before",
+        source_config(&input, "rebalance-needed"),
+    )
+    .await;
+    let both: BTreeSet<String> = [leader.id(), follower.id()].into();
+    running_on(
+        &leader.api,
+        &[("before", 1)],
+        &both,
+        Duration::from_secs(60),
+    )
+    .await
+    .unwrap_or_else(|seen| {
+        dump_logs(std::slice::from_ref(&leader));
+        dump_logs(std::slice::from_ref(&follower));
+        panic!("before never ran: {seen:?}")
+    });
+
+    follower.process.signal("STOP");
+    create(
+        &leader.api,
+        "after",
+        source_config(&input, "rebalance-needed"),
+    )
+    .await;
+    let asked = Instant::now();
+    let a = leader
+        .api
+        .call("POST", "/connectors/before/restart", None)
+        .await;
+    let waited = asked.elapsed();
+    follower.process.signal("CONT");
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert_eq!(
+        a.body["message"],
+        "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"
+    );
+    assert!(
+        waited >= Duration::from_millis(1900),
+        "answered after {waited:?}, before worker.sync.timeout.ms"
+    );
+
+    // The follower answers again, the round completes, and the restart goes through.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let a = leader
+            .api
+            .call("POST", "/connectors/before/restart", None)
+            .await;
+        if a.status == 204 {
+            break;
+        }
+        assert!(
+            a.status == 409 && Instant::now() < deadline,
+            "{}: {}",
+            a.status,
+            a.body
+        );
+    }
+    let expected = [("before", 1), ("after", 1)];
+    running_on(&leader.api, &expected, &both, Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|seen| {
+            dump_logs(std::slice::from_ref(&leader));
+            dump_logs(std::slice::from_ref(&follower));
+            panic!("the connectors did not run after the round: {seen:?}")
+        });
 }

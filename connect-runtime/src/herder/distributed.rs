@@ -16,7 +16,7 @@
 //! released cleanly (its statuses say UNASSIGNED) is handed over at once.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -182,6 +182,12 @@ pub struct DistributedHerder {
     started: Notify,
     /// Woken whenever a round completes and the leader is known again.
     rebalanced: Notify,
+    /// Configuration changes seen that call for a rebalance (connectors created or removed,
+    /// new task configurations), counted ...
+    reconfigs_seen: AtomicU64,
+    /// ... and how many of them the last completed round accounted for. While it is behind,
+    /// requests that act on where work runs wait for the round (see [`Self::settled`]).
+    reconfigs_settled: AtomicU64,
     /// Why this worker cannot be part of its group, once it knows (see [`Self::failed`]).
     fatal: Mutex<Option<String>>,
     failed: CancellationToken,
@@ -225,6 +231,8 @@ impl DistributedHerder {
             ready: AtomicBool::new(false),
             started: Notify::new(),
             rebalanced: Notify::new(),
+            reconfigs_seen: AtomicU64::new(0),
+            reconfigs_settled: AtomicU64::new(0),
             fatal: Mutex::new(None),
             failed: CancellationToken::new(),
             stopping: CancellationToken::new(),
@@ -287,6 +295,35 @@ impl DistributedHerder {
                 || tokio::time::timeout_at(deadline, rebalanced).await.is_err()
             {
                 return Err(HerderError::NoKnownLeader);
+            }
+        }
+    }
+
+    /// Notes a configuration change the group must rebalance for.
+    fn expect_rebalance(&self) {
+        self.reconfigs_seen.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Succeeds once no rebalance is awaited for a configuration change, waiting for it up to
+    /// `worker.sync.timeout.ms`; then 409, as Apache's `RebalanceNeededException`. Restarts
+    /// and offset changes act on where work runs, which such a change is about to move; Apache
+    /// refuses them until the group has rebalanced, as this does. (Reads are answered from the
+    /// config topic read to its end, so they need not wait.)
+    async fn settled(&self) -> HerderResult<()> {
+        let deadline = tokio::time::Instant::now() + self.settings.worker_sync_timeout;
+        loop {
+            let rebalanced = self.rebalanced.notified();
+            tokio::pin!(rebalanced);
+            rebalanced.as_mut().enable();
+            if self.reconfigs_settled.load(Ordering::Acquire)
+                >= self.reconfigs_seen.load(Ordering::Acquire)
+            {
+                return Ok(());
+            }
+            if self.stopping.is_cancelled()
+                || tokio::time::timeout_at(deadline, rebalanced).await.is_err()
+            {
+                return Err(HerderError::RebalanceNeeded);
             }
         }
     }
@@ -709,6 +746,8 @@ impl DistributedHerder {
         state: &mut LoopState,
     ) -> connect_api::errors::Result<Option<Duration>> {
         self.worker.metrics.rebalance_started();
+        // The changes seen so far are in the config topic this round reads.
+        let reconfigs = self.reconfigs_seen.load(Ordering::Acquire);
         let previous = self.cluster();
         // Outside the group (first join, or expelled): nothing may run here any more.
         if member.member_id().is_empty() || previous.protocol.as_deref() == Some(EAGER) {
@@ -857,15 +896,27 @@ impl DistributedHerder {
         // What changed since the last look at the topic (this round read it) applies to the
         // work that stays here: a new target state, a new configuration, removed connectors.
         // A further rebalance it would call for is the leader's to start.
+        // Changes the leader had not read when it assigned (written during the round) are
+        // for the next round: without one, a connector created meanwhile would run nowhere.
         let now = self.configs.snapshot();
-        self.apply_config_changes_to(&mut local, &state.applied, &now)
-            .await;
+        let unseen = self
+            .apply_config_changes_to(&mut local, &state.applied, &now)
+            .await
+            && self.configs.offset() > a.config_offset;
         state.applied = now;
         self.start_assigned(&mut local).await;
         drop(local);
         if leader {
             self.leader_housekeeping(&joined.protocol).await;
         }
+        if unseen {
+            tracing::info!("The configuration changed during the rebalance; rejoining");
+            self.expect_rebalance();
+            return Ok(Some(Duration::ZERO));
+        }
+        self.reconfigs_settled
+            .fetch_max(reconfigs, Ordering::AcqRel);
+        self.rebalanced.notify_waiters();
         if !self.ready.swap(true, Ordering::AcqRel) {
             self.started.notify_waiters();
             tracing::info!("Herder started");
@@ -1158,6 +1209,7 @@ async fn run(
         if now != state.applied {
             let applied = std::mem::replace(&mut state.applied, now.clone());
             if herder.apply_config_changes(&applied, &now).await {
+                herder.expect_rebalance();
                 rejoin_at = Some(tokio::time::Instant::now());
             }
         }
@@ -1251,6 +1303,7 @@ impl Herder for DistributedHerder {
             .map_err(internal)?;
         if created {
             tracing::info!("Created connector {name}");
+            self.expect_rebalance();
         }
         self.wake.notify_one();
         let entry = self
@@ -1270,6 +1323,7 @@ impl Herder for DistributedHerder {
             .remove_connector_config(name)
             .await
             .map_err(internal)?;
+        self.expect_rebalance();
         self.status.remove(name);
         self.status.reset_topics(name);
         self.topics.reset(name);
@@ -1364,6 +1418,7 @@ impl Herder for DistributedHerder {
         include_tasks: bool,
         only_failed: bool,
     ) -> HerderResult<()> {
+        self.settled().await?;
         if include_tasks || only_failed {
             return self
                 .restart_connector_and_tasks(name, include_tasks, only_failed)
@@ -1387,6 +1442,7 @@ impl Herder for DistributedHerder {
     }
 
     async fn restart_task(&self, name: &str, task: usize) -> HerderResult<()> {
+        self.settled().await?;
         let (entry, _) = self.known(name).ok_or_else(|| not_found(name))?;
         if task >= entry.task_configs.len() {
             return Err(HerderError::NotFound(format!(
@@ -1414,6 +1470,7 @@ impl Herder for DistributedHerder {
         only_failed: bool,
     ) -> HerderResult<ConnectorStateInfo> {
         self.require_leader().await?;
+        self.settled().await?;
         let (entry, a) = self
             .known(name)
             .ok_or_else(|| HerderError::NotFound(format!("Unknown connector: {name}")))?;
@@ -1475,6 +1532,7 @@ impl Herder for DistributedHerder {
         offsets: Vec<ConnectorOffset>,
     ) -> HerderResult<Message> {
         self.require_leader().await?;
+        self.settled().await?;
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
         shared::require_stopped(name, &entry, self.worker.task_ids(name).len())?;
         shared::alter_offsets(&self.worker, name, &entry.config, &a.desc.factory, &offsets).await
@@ -1482,6 +1540,7 @@ impl Herder for DistributedHerder {
 
     async fn reset_connector_offsets(&self, name: &str) -> HerderResult<Message> {
         self.require_leader().await?;
+        self.settled().await?;
         let (entry, a) = self.known(name).ok_or_else(|| not_found(name))?;
         shared::require_stopped(name, &entry, self.worker.task_ids(name).len())?;
         shared::reset_offsets(&self.worker, name, &entry.config, &a.desc.factory).await

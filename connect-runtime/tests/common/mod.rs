@@ -160,6 +160,15 @@ impl ConnectProcess {
         let _ = self.child.wait();
     }
 
+    /// Sends `signal` (`STOP`, `CONT`, ...) to the worker.
+    pub(crate) fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} failed");
+    }
+
     /// SIGTERM and wait for exit.
     pub(crate) fn terminate(&mut self) -> Option<i32> {
         let _ = Command::new("kill")
